@@ -1,0 +1,101 @@
+// Builds the two bundles (extension, CLI), the unbundled test tree, and copies the tree-sitter
+// runtime and grammar .wasm files from their pinned npm packages into dist/grammars.
+import * as esbuild from 'esbuild';
+import { chmodSync, cpSync, readFileSync, mkdirSync, readdirSync, statSync, existsSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+const require = createRequire(import.meta.url);
+const watch = process.argv.includes('--watch');
+const production = process.argv.includes('--production');
+
+// Every grammar the core can load, keyed by the file name the core asks for.
+export const GRAMMAR_WASM = {
+  'web-tree-sitter.wasm': 'web-tree-sitter/web-tree-sitter.wasm',
+  'tree-sitter-json.wasm': 'tree-sitter-json/tree-sitter-json.wasm',
+  'tree-sitter-yaml.wasm': '@tree-sitter-grammars/tree-sitter-yaml/tree-sitter-yaml.wasm',
+  'tree-sitter-terraform.wasm': '@tree-sitter-grammars/tree-sitter-hcl/tree-sitter-terraform.wasm',
+  'tree-sitter-toml.wasm': '@tree-sitter-grammars/tree-sitter-toml/tree-sitter-toml.wasm',
+  'tree-sitter-typescript.wasm': 'tree-sitter-typescript/tree-sitter-typescript.wasm',
+  'tree-sitter-tsx.wasm': 'tree-sitter-typescript/tree-sitter-tsx.wasm',
+  'tree-sitter-javascript.wasm': 'tree-sitter-javascript/tree-sitter-javascript.wasm',
+  'tree-sitter-python.wasm': 'tree-sitter-python/tree-sitter-python.wasm',
+  'tree-sitter-go.wasm': 'tree-sitter-go/tree-sitter-go.wasm',
+  'tree-sitter-bash.wasm': 'tree-sitter-bash/tree-sitter-bash.wasm',
+  'tree-sitter-properties.wasm': 'tree-sitter-properties/tree-sitter-properties.wasm',
+};
+
+function copyGrammars() {
+  const out = path.resolve('dist/grammars');
+  mkdirSync(out, { recursive: true });
+  for (const [name, spec] of Object.entries(GRAMMAR_WASM)) {
+    cpSync(require.resolve(spec), path.join(out, name));
+  }
+  // Query files live beside the grammars at run time: dist/grammars/<language>/*.scm.
+  for (const lang of readdirSync('grammars')) {
+    const dir = path.join('grammars', lang);
+    if (statSync(dir).isDirectory()) cpSync(dir, path.join(out, lang), { recursive: true });
+  }
+}
+
+function listTs(dir) {
+  if (!existsSync(dir)) return [];
+  const files = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) files.push(...listTs(p));
+    else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) files.push(p);
+  }
+  return files;
+}
+
+const pkg = JSON.parse(readFileSync('package.json', 'utf8'));
+
+// The bundles are CommonJS; web-tree-sitter's ESM build needs import.meta.url, its CJS build does not.
+const webTreeSitterCjs = {
+  name: 'web-tree-sitter-cjs',
+  setup(build) {
+    build.onResolve({ filter: /^web-tree-sitter$/ }, () => ({ path: require.resolve('web-tree-sitter') }));
+  },
+};
+
+const common = {
+  plugins: [webTreeSitterCjs],
+  define: { FOUREYES_VERSION: JSON.stringify(pkg.version) },
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: production ? false : 'linked',
+  minify: production,
+  logLevel: 'warning',
+  // jsonc-parser's UMD build hides its requires from the bundler; its ESM build does not.
+  mainFields: ['module', 'main'],
+};
+
+const builds = [
+  { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
+  { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  {
+    // Tests run unbundled so each suite imports the module under test directly.
+    entryPoints: [...listTs('src'), ...listTs('test'), ...listTs('bench')],
+    outdir: 'out',
+    outbase: '.',
+    bundle: false,
+    platform: 'node',
+    target: 'node20',
+    format: 'cjs',
+    sourcemap: 'inline',
+    logLevel: 'warning',
+  },
+];
+
+if (!watch) rmSync('dist', { recursive: true, force: true });
+copyGrammars();
+if (watch) {
+  for (const b of builds) (await esbuild.context(b)).watch();
+  console.log('[watch] build started');
+} else {
+  await Promise.all(builds.map((b) => esbuild.build(b)));
+  chmodSync('dist/cli.js', 0o755);
+}

@@ -1,0 +1,78 @@
+// Options shared by the analysing commands: output format, threshold, rules file, colour.
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { isSeverity, severityRank, type Finding, type Severity } from '../core/findings';
+import { defaultRules, loadRulesFile, RULES_FILE, type ResolvedRules } from '../core/rules';
+import { UsageError, type CliIO } from './io';
+
+export type OutputFormat = 'text' | 'json' | 'sarif';
+
+export interface ReportOptions {
+  format: OutputFormat;
+  minSeverity: Severity;
+  color: boolean;
+  rulesPath?: string;
+}
+
+export const REPORT_OPTIONS = {
+  format: { type: 'string', short: 'f' },
+  'min-severity': { type: 'string' },
+  rules: { type: 'string' },
+  'no-color': { type: 'boolean' },
+  color: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+} as const satisfies ParseArgsConfig['options'];
+
+export const REPORT_USAGE = `  -f, --format text|json|sarif   output format (default text)
+      --min-severity LEVEL       only report findings at or above low|medium|high|critical (default low)
+      --rules FILE               rules file (default: .foureyes/rules.jsonc found from the current directory)
+      --no-color                 never colour the text output`;
+
+export function parseCommandArgs<O extends ParseArgsConfig['options']>(args: string[], options: O) {
+  try {
+    return parseArgs({ args, options, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new UsageError((err as Error).message.replace(/\. To specify a positional.*$/s, ''));
+  }
+}
+
+export function reportOptions(values: Record<string, unknown>, io: CliIO): ReportOptions {
+  const format = (values.format as string | undefined) ?? 'text';
+  if (format !== 'text' && format !== 'json' && format !== 'sarif') {
+    throw new UsageError(`--format must be text, json or sarif, not '${format}'`);
+  }
+  const minSeverity = (values['min-severity'] as string | undefined) ?? 'low';
+  if (!isSeverity(minSeverity)) throw new UsageError(`--min-severity must be low, medium, high or critical, not '${minSeverity}'`);
+  const noColor = values['no-color'] === true || io.env.NO_COLOR !== undefined;
+  const color = !noColor && (values.color === true || io.isTTY);
+  return { format, minSeverity, color, rulesPath: values.rules as string | undefined };
+}
+
+/** The rules file named by --rules, else the nearest .foureyes/rules.jsonc above `from`. */
+export function loadRules(opts: ReportOptions, io: CliIO, from: string = io.cwd): ResolvedRules {
+  if (opts.rulesPath) {
+    const p = path.resolve(io.cwd, opts.rulesPath);
+    if (!existsSync(p)) throw new UsageError(`rules file not found: ${opts.rulesPath}`);
+    return loadRulesFile(p);
+  }
+  const found = findRulesFile(from);
+  return found ? loadRulesFile(found) : defaultRules();
+}
+
+export function findRulesFile(from: string): string | undefined {
+  let dir = path.resolve(from);
+  for (;;) {
+    const candidate = path.join(dir, RULES_FILE);
+    if (existsSync(candidate)) return candidate;
+    if (existsSync(path.join(dir, '.git'))) return undefined;
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
+  }
+}
+
+export function atOrAbove(findings: Finding[], min: Severity): Finding[] {
+  const r = severityRank(min);
+  return findings.filter((f) => severityRank(f.severity) >= r);
+}

@@ -1,0 +1,132 @@
+// One file's change -> findings and notes: decode, detect language, parse, run detectors, apply rules.
+import { minimatch } from 'minimatch';
+import { DETECTORS } from './detectors/registry';
+import type { DetectorContext } from './detectors/detector';
+import { compareFindings, type Finding } from './findings';
+import { detectLanguage } from './languages';
+import type { Doc, LanguageId } from './model';
+import { parseDocument } from './parse';
+import type { ResolvedRules } from './rules';
+import { decodeText } from './text';
+
+export type NoteLevel = 'info' | 'warning' | 'error';
+
+/** Something the user should know about a file beyond its findings: skipped, partly parsed. */
+export interface FileNote {
+  path: string;
+  level: NoteLevel;
+  message: string;
+}
+
+export interface AnalysisResult {
+  findings: Finding[];
+  notes: FileNote[];
+  /** Whether the file was analysed at all (false: ignored, unsupported, too large, binary). */
+  analysed: boolean;
+}
+
+export interface FileChange {
+  /** Repo-relative, forward slashes. */
+  path: string;
+  /** Bytes or text before the change; undefined or null when the file did not exist. */
+  before?: Uint8Array | string | null;
+  after: Uint8Array | string;
+}
+
+export interface AnalyzeOptions {
+  rules: ResolvedRules;
+  mode: 'scan' | 'diff';
+  /** Force a language instead of detecting it. */
+  language?: LanguageId;
+}
+
+const PROD_SEGMENT = /(^|[/._-])(prod|production|prd)([/._-]|$)/i;
+
+export function isProductionPath(path: string, rules: ResolvedRules): boolean {
+  if (rules.production.paths.some((g) => minimatch(path, g, { dot: true }))) return true;
+  return PROD_SEGMENT.test(path);
+}
+
+type Decoded = { ok: true; text: string; lossy: boolean } | { ok: false; reason: string };
+
+function decode(input: Uint8Array | string): Decoded {
+  if (typeof input === 'string') return { ok: true, text: input.replace(/^\uFEFF/, ''), lossy: false };
+  return decodeText(input);
+}
+
+function byteLength(input: Uint8Array | string): number {
+  return typeof input === 'string' ? Buffer.byteLength(input) : input.length;
+}
+
+export async function analyzeChange(change: FileChange, opts: AnalyzeOptions): Promise<AnalysisResult> {
+  const { path } = change;
+  const { rules } = opts;
+  const notes: FileNote[] = [];
+  const skip = (level: NoteLevel, message: string): AnalysisResult => ({ findings: [], notes: [{ path, level, message }], analysed: false });
+
+  if (rules.isIgnored(path)) return { findings: [], notes: [], analysed: false };
+  const size = byteLength(change.after);
+  if (size > rules.maxFileBytes) {
+    return skip('warning', `skipped: ${formatBytes(size)} is over the ${formatBytes(rules.maxFileBytes)} limit (limits.maxFileBytes); not analysed`);
+  }
+  const after = decode(change.after);
+  if (!after.ok) return skip('info', `skipped: ${after.reason}`);
+  const language = opts.language ?? detectLanguage(path, after.text.slice(0, 200));
+  if (!language) return { findings: [], notes: [], analysed: false };
+  if (after.lossy) notes.push({ path, level: 'warning', message: 'invalid UTF-8 replaced with U+FFFD; positions after it may be approximate' });
+
+  let beforeDoc: Doc | undefined;
+  let afterDoc: Doc;
+  try {
+    afterDoc = await parseDocument(path, after.text, language);
+  } catch (err) {
+    return skip('error', `could not analyse (${language}): ${errorMessage(err)}`);
+  }
+  if (afterDoc.problems.length) {
+    const first = afterDoc.problems[0];
+    notes.push({
+      path,
+      level: 'warning',
+      message: `${afterDoc.problems.length} syntax error(s), first at line ${first.range.startLine}: ${first.message}; analysed what parsed`,
+    });
+  }
+  if (opts.mode === 'diff' && change.before !== undefined && change.before !== null) {
+    const before = byteLength(change.before) > rules.maxFileBytes ? undefined : decode(change.before);
+    if (before?.ok) {
+      try {
+        beforeDoc = await parseDocument(path, before.text, language);
+      } catch (err) {
+        notes.push({ path, level: 'warning', message: `could not parse the before version (${errorMessage(err)}); treating every risk as new` });
+      }
+    } else {
+      notes.push({ path, level: 'warning', message: 'the before version could not be read; treating every risk as new' });
+    }
+  }
+
+  const ctx: DetectorContext = { rules, isProductionFile: isProductionPath(path, rules), mode: opts.mode };
+  const findings: Finding[] = [];
+  for (const detector of DETECTORS) {
+    try {
+      for (const f of detector.run(beforeDoc, afterDoc, ctx)) {
+        const o = rules.override(f.ruleId);
+        if (o?.off) continue;
+        if (o?.severity) f.severity = o.severity;
+        findings.push(f);
+      }
+    } catch (err) {
+      notes.push({ path, level: 'error', message: `detector ${detector.family} failed: ${errorMessage(err)}` });
+    }
+  }
+  findings.sort(compareFindings);
+  return { findings, notes, analysed: true };
+}
+
+export function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`;
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`;
+  return `${n} B`;
+}

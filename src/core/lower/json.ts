@@ -1,0 +1,68 @@
+// JSON and JSONC -> model. Also used for JSON embedded in strings of other languages.
+import type { Node as TsNode } from 'web-tree-sitter';
+import type { KeyPath, Node, ObjEntry } from '../model';
+import type { LowerContext } from './context';
+
+export function lowerJson(root: TsNode, ctx: LowerContext): Node[] {
+  const out: Node[] = [];
+  for (const child of root.namedChildren) {
+    if (!child || child.type === 'comment') continue;
+    out.push(lowerValue(child, ctx.basePath, ctx));
+  }
+  return out;
+}
+
+/** Nesting beyond this becomes opaque: hostile input must not exhaust the stack. */
+const MAX_DEPTH = 500;
+
+function lowerValue(node: TsNode, path: KeyPath, ctx: LowerContext, depth = 0): Node {
+  const range = ctx.rangeOf(node);
+  if (depth > MAX_DEPTH) return ctx.opaque(node, path);
+  switch (node.type) {
+    case 'object': {
+      const entries: ObjEntry[] = [];
+      for (const pair of node.namedChildren) {
+        if (!pair || pair.type !== 'pair') continue;
+        const k = pair.childForFieldName('key');
+        const v = pair.childForFieldName('value');
+        if (!k || !v) continue;
+        const key = k.type === 'string' ? jsonString(k) : k.text;
+        entries.push({ key, keyRange: ctx.rangeOf(k), value: lowerValue(v, [...path, key], ctx, depth + 1) });
+      }
+      return { kind: 'object', entries, range, path };
+    }
+    case 'array': {
+      const items: Node[] = [];
+      for (const c of node.namedChildren) {
+        if (!c || c.type === 'comment') continue;
+        items.push(lowerValue(c, [...path, items.length], ctx, depth + 1));
+      }
+      return { kind: 'array', items, range, path };
+    }
+    case 'string':
+      return { kind: 'string', value: jsonString(node), range, path };
+    case 'number': {
+      const value = Number(node.text);
+      return Number.isNaN(value) ? ctx.opaque(node, path) : { kind: 'number', value, raw: node.text, range, path };
+    }
+    case 'true':
+    case 'false':
+      return { kind: 'boolean', value: node.type === 'true', range, path };
+    case 'null':
+      return { kind: 'null', range, path };
+    default:
+      return ctx.opaque(node, path);
+  }
+}
+
+/** The decoded value of a JSON string node (escapes resolved; invalid escapes kept verbatim). */
+export function jsonString(node: TsNode): string {
+  const raw = node.text;
+  const inner = raw.length >= 2 && raw.startsWith('"') && raw.endsWith('"') ? raw.slice(1, -1) : raw.replace(/^"/, '');
+  if (!inner.includes('\\')) return inner;
+  try {
+    return JSON.parse(`"${inner}"`) as string;
+  } catch {
+    return inner;
+  }
+}

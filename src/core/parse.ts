@@ -1,0 +1,43 @@
+// Text -> Doc: parse with the language's grammar and lower into the neutral model.
+import type { Node as TsNode, Tree } from 'web-tree-sitter';
+import { getParser, usesTreeSitter } from './languages';
+import type { Doc, LanguageId, Node } from './model';
+import { LineIndex } from './text';
+import { LowerContext, type EmbeddedParsers, type Lowerer } from './lower/context';
+import { lowerJson } from './lower/json';
+import { lowerYaml } from './lower/yaml';
+
+const LOWERERS: Partial<Record<LanguageId, Lowerer>> = {
+  json: lowerJson,
+  jsonc: lowerJson,
+  yaml: lowerYaml,
+};
+
+/** Languages whose strings may hold YAML documents worth lowering (HCL heredocs, shell). */
+const YAML_EMBEDDING: ReadonlySet<LanguageId> = new Set(['hcl', 'bash', 'python', 'typescript', 'tsx', 'javascript', 'go']);
+
+/** Lowerers that read text directly, without a tree-sitter grammar. */
+const TEXT_LOWERERS: Partial<Record<LanguageId, (text: string, ctx: LowerContext) => Node[]>> = {};
+
+export async function parseDocument(path: string, text: string, language: LanguageId): Promise<Doc> {
+  const lines = new LineIndex(text);
+  const embedded: EmbeddedParsers = { json: await getParser('json') };
+  if (YAML_EMBEDDING.has(language)) embedded.yaml = await getParser('yaml');
+  const ctx = new LowerContext(language, text, lines, embedded);
+  const textLowerer = TEXT_LOWERERS[language];
+  if (textLowerer) return { path, language, text, roots: textLowerer(text, ctx), problems: ctx.problems };
+  if (!usesTreeSitter(language)) throw new Error(`no reader for language ${language}`);
+  const lower = LOWERERS[language];
+  if (!lower) throw new Error(`no lowering for language ${language}`);
+  const parser = await getParser(language);
+  let tree: Tree | null = null;
+  try {
+    tree = parser.parse(text);
+    if (!tree) throw new Error(`tree-sitter returned no tree for ${path}`);
+    const root: TsNode = tree.rootNode;
+    ctx.collectProblems(root);
+    return { path, language, text, roots: lower(root, ctx), problems: ctx.problems };
+  } finally {
+    tree?.delete();
+  }
+}

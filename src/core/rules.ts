@@ -1,0 +1,150 @@
+// The rules file (.foureyes/rules.jsonc): its shape, loading and merging with built-in defaults.
+import { readFileSync } from 'node:fs';
+import { minimatch } from 'minimatch';
+import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
+import type { Severity } from './findings';
+import { LineIndex } from './text';
+
+export const RULES_FILE = '.foureyes/rules.jsonc';
+
+export interface Senior {
+  id: string;
+  publicKey: string;
+  name?: string;
+}
+
+export interface ProductionConfig {
+  hosts?: string[];
+  urls?: string[];
+  awsAccounts?: string[];
+  gcpProjects?: string[];
+  azureSubscriptions?: string[];
+  kubeContexts?: string[];
+  paths?: string[];
+}
+
+export interface RuleOverride {
+  severity?: Severity;
+  off?: boolean;
+}
+
+export interface RulesConfig {
+  review?: {
+    require?: 'all' | 'ai-only' | 'none';
+    minSeverity?: Severity;
+    approvals?: Partial<Record<Severity, number>>;
+    expiresAfterDays?: number;
+  };
+  seniors?: Senior[];
+  production?: ProductionConfig;
+  /** Detector families own their sections (drift, ...); they validate what they read. */
+  drift?: Record<string, unknown>;
+  rules?: Record<string, RuleOverride | 'off' | Severity>;
+  ignore?: string[];
+  /** Replaces the default ignore globs instead of adding to them. */
+  ignoreDefaults?: boolean;
+  limits?: { maxFileBytes?: number };
+}
+
+/** What analysis runs with: the file (if any) merged over defaults, globs compiled. */
+export interface ResolvedRules {
+  config: RulesConfig;
+  /** Path of the rules file these came from; undefined for built-in defaults. */
+  source?: string;
+  production: Required<ProductionConfig>;
+  ignore: string[];
+  maxFileBytes: number;
+  isIgnored(path: string): boolean;
+  override(ruleId: string): RuleOverride | undefined;
+}
+
+/**
+ * Tests, fixtures, docs and vendored code are where production-looking values are expected;
+ * flagging them is noise. The starter rules file lists these so teams can see and change them.
+ */
+export const DEFAULT_IGNORE = [
+  '**/node_modules/**',
+  '**/vendor/**',
+  '**/.git/**',
+  '**/test/**',
+  '**/tests/**',
+  '**/__tests__/**',
+  '**/*.test.*',
+  '**/*.spec.*',
+  '**/*_test.go',
+  '**/test_*.py',
+  '**/testdata/**',
+  '**/fixtures/**',
+  '**/docs/**',
+  '**/*.md',
+];
+
+export const DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024;
+
+export class RulesError extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number,
+    readonly key: string | undefined,
+    readonly problem: string,
+  ) {
+    super(`${file}:${line}: ${key ? `${key}: ` : ''}${problem}`);
+    this.name = 'RulesError';
+  }
+}
+
+export function resolveRules(config: RulesConfig, source?: string): ResolvedRules {
+  const p = config.production ?? {};
+  const production: Required<ProductionConfig> = {
+    hosts: p.hosts ?? [],
+    urls: p.urls ?? [],
+    awsAccounts: p.awsAccounts ?? [],
+    gcpProjects: p.gcpProjects ?? [],
+    azureSubscriptions: p.azureSubscriptions ?? [],
+    kubeContexts: p.kubeContexts ?? [],
+    paths: p.paths ?? [],
+  };
+  const ignore = [...(config.ignoreDefaults === false ? [] : DEFAULT_IGNORE), ...(config.ignore ?? [])];
+  const matchers = ignore.map((g) => new minimatch.Minimatch(g, { dot: true, nocomment: true }));
+  const overrides = new Map<string, RuleOverride>();
+  for (const [id, v] of Object.entries(config.rules ?? {})) {
+    overrides.set(id, v === 'off' ? { off: true } : typeof v === 'string' ? { severity: v } : v);
+  }
+  return {
+    config,
+    source,
+    production,
+    ignore,
+    maxFileBytes: config.limits?.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+    isIgnored: (path) => matchers.some((m) => m.match(path)),
+    override: (ruleId) => overrides.get(ruleId) ?? overrides.get(ruleId.split('/')[0] + '/*'),
+  };
+}
+
+export function defaultRules(): ResolvedRules {
+  return resolveRules({});
+}
+
+/** Parses rules text; throws RulesError naming the file, line and key on any problem. */
+export function parseRules(text: string, file: string): RulesConfig {
+  const errors: ParseError[] = [];
+  const value = parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false });
+  if (errors.length) {
+    const e = errors[0];
+    throw new RulesError(file, new LineIndex(text).position(e.offset).line, undefined, `invalid JSONC (${printParseErrorCode(e.error)})`);
+  }
+  if (!value || typeof value !== 'object' || Array.isArray(value)) {
+    throw new RulesError(file, 1, undefined, 'the rules file must hold a JSON object');
+  }
+  return value as RulesConfig;
+}
+
+export function loadRulesFile(file: string): ResolvedRules {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new RulesError(file, 0, undefined, `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  return resolveRules(parseRules(text.replace(/^\uFEFF/, ''), file), file);
+}
