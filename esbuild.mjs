@@ -32,7 +32,7 @@ function copyGrammars() {
     cpSync(require.resolve(spec), path.join(out, name));
   }
   // Query files live beside the grammars at run time: dist/grammars/<language>/*.scm.
-  for (const lang of readdirSync('grammars')) {
+  for (const lang of existsSync('grammars') ? readdirSync('grammars') : []) {
     const dir = path.join('grammars', lang);
     if (statSync(dir).isDirectory()) cpSync(dir, path.join(out, lang), { recursive: true });
   }
