@@ -163,6 +163,20 @@ export async function getParser(language: LanguageId): Promise<Parser> {
   return parser;
 }
 
+/**
+ * Forgets a language's parser: a grammar whose scanner failed mid-parse may leave the parser's
+ * memory corrupted, so the next parse starts from a fresh one.
+ */
+export function discardParser(language: LanguageId): void {
+  const p = parsers.get(language);
+  parsers.delete(language);
+  try {
+    p?.delete();
+  } catch {
+    // A corrupted parser may fail to free itself; it is unreachable either way.
+  }
+}
+
 export async function getLanguage(language: LanguageId): Promise<Language> {
   const file = GRAMMAR_FILE[language];
   if (!file) throw new Error(`no tree-sitter grammar for ${language}`);
