@@ -4,6 +4,7 @@ import { discardParser, getParser, usesTreeSitter } from './languages';
 import type { Doc, LanguageId, Node } from './model';
 import { LineIndex } from './text';
 import { LowerContext, type EmbeddedParsers, type Lowerer } from './lower/context';
+import { lowerHcl } from './lower/hcl';
 import { lowerJson } from './lower/json';
 import { lowerYaml, MAX_YAML_BLOCK_LEVELS, yamlTooDeep } from './lower/yaml';
 
@@ -11,6 +12,7 @@ const LOWERERS: Partial<Record<LanguageId, Lowerer>> = {
   json: lowerJson,
   jsonc: lowerJson,
   yaml: lowerYaml,
+  hcl: lowerHcl,
 };
 
 /** Languages whose strings may hold YAML documents worth lowering (HCL heredocs, shell). */
