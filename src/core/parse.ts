@@ -6,6 +6,7 @@ import { LineIndex } from './text';
 import { LowerContext, type EmbeddedParsers, type Lowerer } from './lower/context';
 import { lowerHcl } from './lower/hcl';
 import { lowerJson } from './lower/json';
+import { lowerToml } from './lower/toml';
 import { lowerYaml, MAX_YAML_BLOCK_LEVELS, yamlTooDeep } from './lower/yaml';
 
 const LOWERERS: Partial<Record<LanguageId, Lowerer>> = {
@@ -13,6 +14,7 @@ const LOWERERS: Partial<Record<LanguageId, Lowerer>> = {
   jsonc: lowerJson,
   yaml: lowerYaml,
   hcl: lowerHcl,
+  toml: lowerToml,
 };
 
 /** Languages whose strings may hold YAML documents worth lowering (HCL heredocs, shell). */
