@@ -4,8 +4,10 @@ import { discardParser, getParser, usesTreeSitter } from './languages';
 import type { Doc, LanguageId, Node } from './model';
 import { LineIndex } from './text';
 import { LowerContext, type EmbeddedParsers, type Lowerer } from './lower/context';
+import { lowerDotenv } from './lower/dotenv';
 import { lowerHcl } from './lower/hcl';
 import { lowerJson } from './lower/json';
+import { lowerProperties } from './lower/properties';
 import { lowerToml } from './lower/toml';
 import { lowerYaml, MAX_YAML_BLOCK_LEVELS, yamlTooDeep } from './lower/yaml';
 
@@ -15,6 +17,7 @@ const LOWERERS: Partial<Record<LanguageId, Lowerer>> = {
   yaml: lowerYaml,
   hcl: lowerHcl,
   toml: lowerToml,
+  properties: lowerProperties,
 };
 
 /** Languages whose strings may hold YAML documents worth lowering (HCL heredocs, shell). */
@@ -29,7 +32,9 @@ const PARSE_GUARDS: Partial<Record<LanguageId, (text: string) => string | undefi
 };
 
 /** Lowerers that read text directly, without a tree-sitter grammar. */
-const TEXT_LOWERERS: Partial<Record<LanguageId, (text: string, ctx: LowerContext) => Node[]>> = {};
+const TEXT_LOWERERS: Partial<Record<LanguageId, (text: string, ctx: LowerContext) => Node[]>> = {
+  dotenv: lowerDotenv,
+};
 
 export async function parseDocument(path: string, text: string, language: LanguageId): Promise<Doc> {
   const lines = new LineIndex(text);
