@@ -118,9 +118,11 @@ class YamlLowering {
     }
   }
 
+  /** A mapping node, or a lone `k: v` flow pair inside a sequence (a one-entry mapping). */
   private mapping(c: TsNode, path: KeyPath, depth: number): Obj {
     const slots: Array<ObjEntry | ObjEntry[]> = [];
-    for (const pair of c.namedChildren) {
+    const pairs = c.type === 'flow_pair' ? [c] : c.namedChildren;
+    for (const pair of pairs) {
       if (!pair) continue;
       let keyNode: TsNode | null = null;
       let valueNode: TsNode | null = null;
