@@ -267,7 +267,7 @@ export const BUILTIN_CATALOGUE: readonly CatalogueEntry[] = [
     id: 'backup-off',
     rule: 'drift/backup-retention',
     description: 'Backups disabled',
-    keys: ['backup', 'backups', 'backupenabled', 'backupsenabled', 'enablebackup', 'enablebackups', 'automatedbackups', 'pointintimerecovery', 'pointintimerecoveryenabled', 'enablepointintimerecovery', 'versioning', 'versioningenabled'],
+    keys: ['backup', 'backups', 'backupenabled', 'backupsenabled', 'enablebackup', 'enablebackups', 'automatedbackups', 'pointintimerecovery', 'pointintimerecoveryenabled', 'enablepointintimerecovery', 'versioningenabled'],
     unsafe: FALSE,
     severity: 'medium',
   },
