@@ -11,6 +11,8 @@ export type AccessLevel = 'List' | 'Read' | 'Write' | 'Permissions management' |
 export interface ActionInfo {
   /** `service:Action` as AWS documents it (`s3:GetObject`). */
   name: string;
+  /** `name` lower-cased: the form grants are computed in. */
+  key: string;
   level: AccessLevel;
   /** False when the action supports no resource type, so it can only ever be granted on `*`. */
   restrictable: boolean;
@@ -23,6 +25,7 @@ export interface ActionCatalog {
   /** Lower-cased service prefix -> its actions. */
   byService: Map<string, ActionInfo[]>;
   all: ActionInfo[];
+  allKeys: string[];
 }
 
 const LEVELS: Record<string, AccessLevel> = { L: 'List', R: 'Read', W: 'Write', P: 'Permissions management', T: 'Tagging' };
@@ -66,14 +69,15 @@ export function loadActionCatalog(): ActionCatalog {
       const code = item.slice(-1);
       const level = LEVELS[code.toUpperCase()];
       if (!level) continue;
-      const info: ActionInfo = { name: `${service}:${item.slice(0, -1)}`, level, restrictable: code === code.toUpperCase() };
+      const name = `${service}:${item.slice(0, -1)}`;
+      const info: ActionInfo = { name, key: name.toLowerCase(), level, restrictable: code === code.toUpperCase() };
       list.push(info);
-      byKey.set(info.name.toLowerCase(), info);
+      byKey.set(info.key, info);
       all.push(info);
     }
     byService.set(service.toLowerCase(), list);
   }
-  catalog = { version: table.version, byKey, byService, all };
+  catalog = { version: table.version, byKey, byService, all, allKeys: all.map((a) => a.key) };
   return catalog;
 }
 
@@ -96,7 +100,7 @@ export function iamGlob(pattern: string): RegExp {
  */
 export function expandActionPattern(pattern: string, cat: ActionCatalog = loadActionCatalog()): string[] {
   const p = pattern.trim().toLowerCase();
-  if (p === '*' || p === '*:*') return cat.all.map((a) => a.name.toLowerCase());
+  if (p === '*' || p === '*:*') return cat.allKeys;
   const colon = p.indexOf(':');
   if (colon < 0) return [p];
   const service = p.slice(0, colon);
@@ -105,7 +109,7 @@ export function expandActionPattern(pattern: string, cat: ActionCatalog = loadAc
   const re = iamGlob(action);
   const candidates = /[*?]/.test(service) ? cat.all.filter((a) => iamGlob(service).test(a.name.slice(0, a.name.indexOf(':')))) : cat.byService.get(service) ?? [];
   const out: string[] = [];
-  for (const a of candidates) if (re.test(a.name.slice(a.name.indexOf(':') + 1))) out.push(a.name.toLowerCase());
+  for (const a of candidates) if (re.test(a.key.slice(a.key.indexOf(':') + 1))) out.push(a.key);
   return out.length ? out : [p];
 }
 

@@ -33,10 +33,7 @@ export function grantOf(stmt: AwsStatement, cat: ActionCatalog = loadActionCatal
   let allActions = false;
   if (stmt.notActions) {
     const excluded = new Set(literal(stmt.notActions).flatMap((p) => expandActionPattern(p, cat)));
-    for (const a of cat.all) {
-      const k = a.name.toLowerCase();
-      if (!excluded.has(k)) actions.add(k);
-    }
+    for (const k of cat.allKeys) if (!excluded.has(k)) actions.add(k);
     allActions = true;
   }
   for (const p of literal(stmt.actions)) {
