@@ -2,8 +2,9 @@
 import type { Detector, RuleMeta } from './detector';
 import { driftDetector } from './drift';
 import { endpointDetector } from './endpoint';
+import { iamAwsDetector } from './iam-aws';
 
-export const DETECTORS: readonly Detector[] = [endpointDetector, driftDetector];
+export const DETECTORS: readonly Detector[] = [endpointDetector, iamAwsDetector, driftDetector];
 
 export function allRules(): RuleMeta[] {
   return DETECTORS.flatMap((d) => d.rules);
