@@ -162,6 +162,14 @@ describe('drift rules-file catalogue', () => {
     assert.match(f[0].message, /^Cache encryption turned off/);
   });
 
+  it('accepts plain unsafe values and a files restriction', async () => {
+    const rules: RulesConfig = { drift: { safety: { add: [{ id: 'queue-acks', keys: ['queue.acks'], unsafe: [0, 'none'], files: 'config/**' }] } } };
+    const f = await drift('config/app.json', '{"queue": {"acks": "all"}}', '{"queue": {"acks": 0}}', rules);
+    assert.equal(f.length, 1);
+    assert.equal(f[0].severity, 'high');
+    assert.deepEqual(await drift('other/app.json', '{"queue": {"acks": "all"}}', '{"queue": {"acks": 0}}', rules), []);
+  });
+
   it('reports a bad drift section with the rules file and key', async () => {
     const r = await diffText('config/app.json', '{}', '{"debug": true}', { drift: { safety: { off: ['nope'] } } });
     assert.ok(r.notes.some((n) => /drift\.safety\.off: unknown catalogue entry "nope"/.test(n.message)), JSON.stringify(r.notes));
@@ -214,6 +222,15 @@ describe('drift protected keys and pins (JSON)', () => {
   it('does not flag a change onto the pin, or an untouched off-pin value', async () => {
     assert.deepEqual(await drift('config/app.json', j({ server: { port: 80 } }), j({ server: { port: 8443 } }), pins), []);
     assert.deepEqual(await drift('config/app.json', j({ server: { port: 80 }, a: 1 }), j({ server: { port: 80 }, a: 2 }), pins), []);
+  });
+
+  it('accepts the list form of pins', async () => {
+    const rules: RulesConfig = { drift: { pins: [{ files: ['config/*.json'], keys: { 'tls.verify': true } }] } };
+    const f = await drift('config/app.json', j({ tls: { verify: true } }), j({ tls: { verify: 'yes' } }), rules);
+    assert.deepEqual(f, []);
+    const g = await drift('config/app.json', j({ tls: { verify: true } }), j({ tls: { verify: '${TLS_VERIFY}' } }), rules);
+    assert.equal(g.length, 1);
+    assert.match(g[0].message, /unresolved/);
   });
 
   it('flags a pinned key removed', async () => {

@@ -34,7 +34,7 @@ export const driftDetector: Detector = {
     const a = flatten(after);
     const b = before ? flatten(before) : undefined;
     const out: Finding[] = [];
-    for (const hit of safetyHits(b, a, cfg.catalogue, { language: after.language, production: ctx.isProductionFile })) {
+    for (const hit of safetyHits(b, a, cfg.catalogue, { language: after.language, production: ctx.isProductionFile, path: after.path })) {
       out.push(safetyFinding(hit, a, b, ctx));
     }
     if (ctx.mode === 'diff') out.push(...protectedKeys(cfg, b, a, ctx));
@@ -192,7 +192,7 @@ function meetsPin(pin: CompiledPin, v: Value | undefined): boolean {
 
 function pinned(cfg: DriftConfig, b: FlatDoc | undefined, a: FlatDoc, ctx: DetectorContext): Finding[] {
   const path = a.doc.path;
-  const pins = cfg.pins.filter((p) => p.files.match(path));
+  const pins = cfg.pins.filter((p) => p.files.some((m) => m.match(path)));
   if (!pins.length) return [];
   const out: Finding[] = [];
   const prod = ctx.isProductionFile ? PROD : '';
@@ -217,7 +217,7 @@ function pinned(cfg: DriftConfig, b: FlatDoc | undefined, a: FlatDoc, ctx: Detec
         beforeDoc: b?.doc,
         beforeNode: c.b?.node,
         keyPath: entry.path,
-        details: `Pinned by drift.pins["${pin.glob}"]["${pin.key}"].`,
+        details: `Pinned by drift.pins (files ${pin.glob}, key ${pin.key}).`,
       }),
     );
   }

@@ -43,6 +43,8 @@ export interface CatalogueEntry {
     languages?: LanguageId[];
     /** One of these words must appear in the key path before the key (`services` for compose). */
     under?: string[];
+    /** Only in files matching one of these globs (rules-file entries). */
+    files?: string[];
   };
   severity: Severity;
 }

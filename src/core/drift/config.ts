@@ -20,8 +20,10 @@ export interface EnvironmentGroup {
   severity?: Severity;
 }
 
-/** `drift.pins`: file glob -> key path -> required value. */
-export type PinsConfig = Record<string, Record<string, string | number | boolean | null>>;
+type PinValue = string | number | boolean | null;
+
+/** `drift.pins`: `[{ files, keys: { "key.path": value } }]`, or the short form file glob -> key path -> value. */
+export type PinsConfig = Array<{ files: string | string[]; keys: Record<string, PinValue> }> | Record<string, Record<string, PinValue>>;
 
 export interface DriftSection {
   protect?: ProtectRule[];
@@ -45,11 +47,11 @@ export interface CompiledGroup {
 }
 
 export interface CompiledPin {
-  files: Minimatch;
+  files: Minimatch[];
   glob: string;
   key: string;
   pattern: KeyPattern;
-  value: string | number | boolean | null;
+  value: PinValue;
 }
 
 export interface DriftConfig {
@@ -127,12 +129,18 @@ export function compile(section: DriftSection, source?: string): DriftConfig {
 
   const pins: CompiledPin[] = [];
   if (section.pins !== undefined) {
-    if (typeof section.pins !== 'object' || section.pins === null || Array.isArray(section.pins)) fail('pins', 'must map a file glob to { "key.path": value }');
-    for (const [glob, keys] of Object.entries(section.pins)) {
-      if (typeof keys !== 'object' || keys === null || Array.isArray(keys)) fail(`pins["${glob}"]`, 'must map key paths to required values');
-      for (const [key, value] of Object.entries(keys)) {
-        if (value !== null && !['string', 'number', 'boolean'].includes(typeof value)) fail(`pins["${glob}"]["${key}"]`, 'must be a string, number, boolean or null');
-        pins.push({ files: new Minimatch(glob, GLOB_OPTS), glob, key, pattern: compileKeyPattern(key), value });
+    if (typeof section.pins !== 'object' || section.pins === null) fail('pins', 'must be a list of { files, keys: { "key.path": value } }');
+    const groups: Array<{ where: string; files: string[]; keys: unknown }> = Array.isArray(section.pins)
+      ? section.pins.map((p, i) => {
+          if (!p || typeof p !== 'object') fail(`pins[${i}]`, 'must be an object { files, keys }');
+          return { where: `pins[${i}]`, files: stringList(p.files, `pins[${i}].files`), keys: p.keys };
+        })
+      : Object.entries(section.pins).map(([glob, keys]) => ({ where: `pins["${glob}"]`, files: [glob], keys }));
+    for (const g of groups) {
+      if (typeof g.keys !== 'object' || g.keys === null || Array.isArray(g.keys)) fail(`${g.where}.keys`, 'must map key paths to required values');
+      for (const [key, value] of Object.entries(g.keys as Record<string, unknown>)) {
+        if (value !== null && !['string', 'number', 'boolean'].includes(typeof value)) fail(`${g.where}.keys["${key}"]`, 'must be a string, number, boolean or null');
+        pins.push({ files: g.files.map((f) => new Minimatch(f, GLOB_OPTS)), glob: g.files.join(', '), key, pattern: compileKeyPattern(key), value: value as PinValue });
       }
     }
   }
@@ -168,23 +176,47 @@ function normalizeEntry(e: CatalogueEntry): CatalogueEntry {
   return { ...e, keys: e.keys?.map(normalizeName), params: e.params?.map(normalizeName) };
 }
 
+/**
+ * A rules-file catalogue entry. `unsafe` items are conditions or plain values (`false`,
+ * `"none"`): a boolean means "is true/false", another value "equals". `files` restricts it.
+ */
 function validateEntry(raw: unknown, where: string, fail: (w: string, p: string) => never): CatalogueEntry {
-  if (!raw || typeof raw !== 'object') fail(where, 'must be an object { id, keys, unsafe, severity, description }');
-  const e = raw as Partial<CatalogueEntry>;
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) fail(where, 'must be an object { id, keys, unsafe }');
+  const e = raw as Partial<CatalogueEntry> & { unsafe?: unknown; files?: unknown };
   if (typeof e.id !== 'string' || !e.id) fail(`${where}.id`, 'must be a non-empty string');
-  if (typeof e.description !== 'string' || !e.description) fail(`${where}.description`, 'must say what the change does, e.g. "Cache encryption turned off"');
-  const hasKeys = Array.isArray(e.keys) && e.keys.length > 0 && e.keys.every((k) => typeof k === 'string' && k);
-  const hasParams = Array.isArray(e.params) && e.params.length > 0 && e.params.every((k) => typeof k === 'string' && k);
-  if (!hasKeys && !hasParams) fail(`${where}.keys`, 'must list at least one key name (or params)');
-  if (!isSeverity(e.severity)) fail(`${where}.severity`, 'must be low, medium, high or critical');
-  const unsafe = e.unsafe ?? [];
-  if (!Array.isArray(unsafe)) fail(`${where}.unsafe`, 'must be a list of conditions');
-  unsafe.forEach((c, j) => {
-    if (!isCondition(c)) fail(`${where}.unsafe[${j}]`, 'must be {"is": "true"|"false"}, {"equals": [...]}, {"includes": [...]} or {"lowered": true, "max"?: n}');
+  if (e.description !== undefined && (typeof e.description !== 'string' || !e.description)) fail(`${where}.description`, 'must say what the change does, e.g. "Cache encryption turned off"');
+  const keys = e.keys === undefined ? [] : typeof e.keys === 'string' ? [e.keys] : e.keys;
+  const params = e.params ?? [];
+  const okList = (l: unknown) => Array.isArray(l) && l.every((k) => typeof k === 'string' && k);
+  if (!okList(keys)) fail(`${where}.keys`, 'must be a list of key names');
+  if (!okList(params)) fail(`${where}.params`, 'must be a list of connection-string parameter names');
+  if (!keys.length && !params.length) fail(`${where}.keys`, 'must list at least one key name (or params)');
+  const severity = e.severity ?? 'high';
+  if (!isSeverity(severity)) fail(`${where}.severity`, 'must be low, medium, high or critical');
+  const rawUnsafe = e.unsafe ?? [];
+  if (!Array.isArray(rawUnsafe)) fail(`${where}.unsafe`, 'must be a list of values or conditions');
+  const unsafe: Condition[] = (rawUnsafe as unknown[]).map((c, j) => {
+    if (typeof c === 'boolean') return { is: c ? 'true' : 'false' };
+    if (typeof c === 'string' || typeof c === 'number') return { equals: [c] };
+    if (c === null) return { equals: ['null'] };
+    if (!isCondition(c)) fail(`${where}.unsafe[${j}]`, 'must be a value, or {"is": "true"|"false"}, {"equals": [...]}, {"includes": [...]} or {"lowered": true, "max"?: n}');
+    return c as Condition;
   });
-  if (!unsafe.length && e.removed !== true) fail(`${where}.unsafe`, 'needs at least one condition unless "removed" is true');
+  if (!unsafe.length && e.removed !== true) fail(`${where}.unsafe`, 'needs at least one value or condition unless "removed" is true');
   if (e.rule !== undefined && (typeof e.rule !== 'string' || !e.rule.startsWith('drift/'))) fail(`${where}.rule`, 'must be a drift/... rule id');
-  return { ...(e as CatalogueEntry), unsafe, rule: e.rule ?? 'drift/security-toggle' };
+  const files = e.files === undefined ? undefined : (Array.isArray(e.files) ? e.files : [e.files]);
+  if (files && !okList(files)) fail(`${where}.files`, 'must be a glob or a list of globs');
+  return {
+    id: e.id!,
+    rule: e.rule ?? 'drift/security-toggle',
+    description: e.description ?? `Safety setting ${e.id} weakened`,
+    keys: keys.map((k) => k.replace(/\*/g, '')).filter(Boolean),
+    params,
+    unsafe,
+    removed: e.removed === true,
+    when: files ? { ...e.when, files: files as string[] } : e.when,
+    severity,
+  };
 }
 
 function isCondition(c: unknown): c is Condition {

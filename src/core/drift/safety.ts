@@ -1,5 +1,6 @@
 // Safety settings weakened: each key of the after document checked against the catalogue and
 // compared with the same key before; removals of keys whose default is unsafe; connection strings.
+import { minimatch } from 'minimatch';
 import type { LanguageId } from '../model';
 import type { CatalogueEntry, Condition } from './catalogue';
 import { ancestors, type Entry, type FlatDoc } from './flatten';
@@ -23,6 +24,7 @@ export interface SafetyHit {
 export interface SafetyScope {
   language: LanguageId;
   production: boolean;
+  path: string;
 }
 
 interface Index {
@@ -75,12 +77,13 @@ function applies(e: CatalogueEntry, scope: SafetyScope, prefix: readonly string[
   if (w.production && !scope.production) return false;
   if (w.languages && !w.languages.includes(scope.language)) return false;
   if (w.under && !w.under.some((u) => prefix.includes(normalizeName(u)))) return false;
+  if (w.files && !w.files.some((g) => minimatch(scope.path, g, { dot: true }))) return false;
   return true;
 }
 
 /** Whether `v` is in the unsafe state the conditions describe (`lowered` compares with `before`). */
 export function isUnsafe(conditions: readonly Condition[], v: Value | undefined, before?: Value): boolean {
-  if (!v || v.kind === 'opaque' || v.kind === 'object') return false;
+  if (!v || v.kind === 'opaque' || v.kind === 'object' || (v.kind === 'scalar' && v.unresolved)) return false;
   return conditions.some((c) => holds(c, v, before));
 }
 

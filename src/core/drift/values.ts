@@ -5,7 +5,7 @@ import { resolve } from '../model';
 import type { Entry } from './flatten';
 
 export type Value =
-  | { kind: 'scalar'; text: string; num?: number; bool?: boolean; isNull?: boolean }
+  | { kind: 'scalar'; text: string; num?: number; bool?: boolean; isNull?: boolean; unresolved?: boolean }
   | { kind: 'list'; items: Value[] }
   | { kind: 'object' }
   | { kind: 'opaque'; text: string };
@@ -13,10 +13,17 @@ export type Value =
 const TRUE_WORDS = new Set(['true', 'yes', 'on', '1', 'y', 't', 'enable', 'enabled']);
 const FALSE_WORDS = new Set(['false', 'no', 'off', '0', 'n', 'f', 'disable', 'disabled', 'none']);
 
+/** `${VAR}`, `$VAR`, `{{ .Values.x }}`: a string whose real value is filled in later. */
+const REFERENCE = /\$\{[^}]*\}|\{\{[^}]*\}\}|^\$[A-Za-z_]\w*$/;
+
 export function scalarValue(text: string): Value {
   const t = text.trim();
   const lower = t.toLowerCase();
   const v: Value = { kind: 'scalar', text: t };
+  if (REFERENCE.test(t)) {
+    v.unresolved = true;
+    return v;
+  }
   if (TRUE_WORDS.has(lower)) v.bool = true;
   else if (FALSE_WORDS.has(lower)) v.bool = false;
   if (t !== '' && /^[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?$/.test(t)) v.num = Number(t);
@@ -76,6 +83,7 @@ export function showValue(v: Value | undefined): string {
   switch (v.kind) {
     case 'scalar':
       if (v.isNull) return 'null';
+      if (v.unresolved) return `${JSON.stringify(v.text)} (unresolved)`;
       if (v.bool !== undefined && v.text.toLowerCase() in BOOL_CANON) return v.text.toLowerCase();
       if (v.num !== undefined) return v.text;
       return JSON.stringify(v.text.length > 80 ? v.text.slice(0, 77) + '...' : v.text);
@@ -111,5 +119,5 @@ export function texts(v: Value): string[] {
 }
 
 export function isOpaque(v: Value | undefined): boolean {
-  return !!v && (v.kind === 'opaque' || (v.kind === 'list' && v.items.some(isOpaque)));
+  return !!v && (v.kind === 'opaque' || (v.kind === 'scalar' && !!v.unresolved) || (v.kind === 'list' && v.items.some(isOpaque)));
 }
