@@ -1,8 +1,9 @@
 // The detector families the engine runs, in order. Add a family here and nowhere else.
 import type { Detector, RuleMeta } from './detector';
+import { agentPermissionsDetector } from './agent-permissions';
 import { endpointDetector } from './endpoint';
 
-export const DETECTORS: readonly Detector[] = [endpointDetector];
+export const DETECTORS: readonly Detector[] = [endpointDetector, agentPermissionsDetector];
 
 export function allRules(): RuleMeta[] {
   return DETECTORS.flatMap((d) => d.rules);
