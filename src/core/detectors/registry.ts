@@ -2,8 +2,9 @@
 import type { Detector, RuleMeta } from './detector';
 import { agentPermissionsDetector } from './agent-permissions';
 import { endpointDetector } from './endpoint';
+import { k8sRbacDetector } from './k8s-rbac';
 
-export const DETECTORS: readonly Detector[] = [endpointDetector, agentPermissionsDetector];
+export const DETECTORS: readonly Detector[] = [endpointDetector, k8sRbacDetector, agentPermissionsDetector];
 
 export function allRules(): RuleMeta[] {
   return DETECTORS.flatMap((d) => d.rules);
