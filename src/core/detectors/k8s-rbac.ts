@@ -172,13 +172,29 @@ const WRITE = new Set(['create', 'update', 'patch', 'delete', 'deletecollection'
 const EXEC_RESOURCES = new Set(['pods/exec', 'pods/attach', 'nodes/proxy', 'pods/*', 'nodes/*']);
 const WEBHOOKS = new Set(['mutatingwebhookconfigurations', 'validatingwebhookconfigurations']);
 
-function classify(obj: RbacObject, rule: Rule, fresh: Triple[], freshUrls: string[]): Hit[] {
+/** Which wildcard components of a new permission were not already wildcards before. */
+function newWildcards(prev: Rule[], [g, r, v]: Triple): string[] {
+  const group = (b: Rule) => b.groups.includes('*') || b.groups.includes(g);
+  const dims: string[] = [];
+  if (v === '*' && !prev.some((b) => b.verbs.includes('*') && matchesResource(b.resources, r) && group(b))) dims.push('verbs');
+  if (r === '*' && !prev.some((b) => b.resources.includes('*') && (b.verbs.includes('*') || b.verbs.includes(v)) && group(b))) dims.push('resources');
+  if (g === '*' && !prev.some((b) => b.groups.includes('*') && matchesResource(b.resources, r))) dims.push('apiGroups');
+  return dims;
+}
+
+function classify(obj: RbacObject, rule: Rule, prev: Rule[], fresh: Triple[], freshUrls: string[]): Hit[] {
   const hits: Hit[] = [];
   const add = (ruleId: string, severity: Severity, what: string, ts: Triple[]) =>
     hits.push({ ruleId, severity, what, triples: ts.map((t) => t.join(':')).sort() });
 
-  const wild = fresh.filter((t) => t.includes('*'));
+  const dims = new Set<string>();
+  const wild = fresh.filter((t) => {
+    const d = newWildcards(prev, t);
+    d.forEach((x) => dims.add(x));
+    return d.length > 0;
+  });
   const wildUrls = freshUrls.filter((u) => u === '*' || u.endsWith('*'));
+  if (wildUrls.length) dims.add('nonResourceURLs');
   if (wild.length || wildUrls.length) {
     const allVerbs = rule.verbs.includes('*');
     const allRes = rule.resources.includes('*');
@@ -186,13 +202,13 @@ function classify(obj: RbacObject, rule: Rule, fresh: Triple[], freshUrls: strin
     const implied: string[] = [];
     if (allVerbs || allRes) implied.push('including escalate, bind and impersonate');
     if ((allRes || rule.resources.includes('secrets')) && (allVerbs || rule.verbs.some((v) => READ.has(v)))) implied.push('read of every secret');
-    const dims = [allVerbs ? 'verbs' : '', allRes ? 'resources' : '', rule.groups.includes('*') ? 'apiGroups' : ''].filter(Boolean);
     const what = rule.urls.length && !rule.resources.length
       ? `verbs [${list(rule.verbs)}] on nonResourceURLs [${list(rule.urls)}]`
-      : `verbs [${list(rule.verbs)}] on resources [${list(rule.resources)}] in apiGroups [${list(rule.groups)}]${dims.length ? ` (wildcard ${dims.join(' and ')})` : ''}${implied.length ? `, ${implied.join(' and ')}` : ''}`;
+      : `verbs [${list(rule.verbs)}] on resources [${list(rule.resources)}] in apiGroups [${list(rule.groups)}] (new wildcard in ${[...dims].join(' and ')})${implied.length ? `, ${implied.join(' and ')}` : ''}`;
     add('iam/k8s-wildcard-rule', sev, what, [...wild, ...wildUrls.map((u): Triple => ['url', u, rule.verbs.join('|')])]);
   }
-  const explicit = fresh.filter((t) => !t.includes('*'));
+  // Specific capabilities need a concrete verb and resource; a wildcard apiGroup still counts.
+  const explicit = fresh.filter(([, r, v]) => r !== '*' && v !== '*');
   const esc = explicit.filter(([, , v]) => v === 'escalate' || v === 'bind' || v === 'impersonate');
   if (esc.length) {
     add('iam/k8s-escalation-verb', 'critical', `${[...new Set(esc.map((t) => t[2]))].join(', ')} on ${[...new Set(esc.map((t) => t[1]))].join(', ')}, which lets its holder grant itself any permission`, esc);
@@ -202,7 +218,7 @@ function classify(obj: RbacObject, rule: Rule, fresh: Triple[], freshUrls: strin
     add('iam/k8s-exec-access', 'high', `${[...new Set(exec.map((t) => `${t[2]} ${t[1]}`))].join(', ')}, which runs commands inside ${exec.some((t) => t[1].startsWith('nodes')) ? 'any pod through the kubelet' : 'running pods'}`, exec);
   }
   if (obj.clusterScoped && rule.names.length === 0) {
-    const secrets = explicit.filter(([g, r, v]) => g === '' && r === 'secrets' && READ.has(v));
+    const secrets = explicit.filter(([g, r, v]) => (g === '' || g === '*') && r === 'secrets' && READ.has(v));
     if (secrets.length) add('iam/k8s-secrets-read', 'high', `${secrets.map((t) => t[2]).join(', ')} on secrets in every namespace`, secrets);
   }
   const hooks = explicit.filter(([, r, v]) => WEBHOOKS.has(r) && WRITE.has(v));
@@ -224,7 +240,7 @@ function checkRules(obj: RbacObject, old: RbacObject | undefined, doc: Doc): Fin
     }
     const freshUrls = rule.urls.filter((u) => rule.verbs.some((v) => !coversUrl(prev, u, v)));
     if (!fresh.length && !freshUrls.length) continue;
-    for (const hit of classify(obj, rule, fresh, freshUrls)) {
+    for (const hit of classify(obj, rule, prev, fresh, freshUrls)) {
       const since = old ? `; before, ${prev.length} rule${prev.length === 1 ? '' : 's'} granted none of this` : ' (new object)';
       out.push(
         makeFinding({
