@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { diffText, scanText } from './helpers';
+import { requireLowering } from './lowering-gate';
 
 const VSCODE_BEFORE = `{
   // Team editor settings
@@ -206,6 +207,7 @@ describe('agent permissions: MCP servers', () => {
 });
 
 describe('agent permissions: Codex (TOML)', () => {
+  before(requireLowering('x.toml', 'a = 1\n'));
   it('reports approval_policy never and danger-full-access', async () => {
     const before = 'model = "gpt-5"\napproval_policy = "on-request"\nsandbox_mode = "workspace-write"\n\n[tui]\nnotifications = true\n';
     const after = 'model = "gpt-5"\napproval_policy = "never"\nsandbox_mode = "danger-full-access"\n\n[tui]\nnotifications = true\n\n[mcp_servers.docs]\ncommand = "npx"\nargs = ["-y", "docs-mcp"]\n';

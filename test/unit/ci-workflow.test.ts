@@ -1,6 +1,7 @@
 import { strict as assert } from 'node:assert';
 import { isGithubWorkflow, isGitlabCi } from '../../src/core/detectors/ci-workflow';
 import { diffText, scanText } from './helpers';
+import { requireLowering } from './lowering-gate';
 
 const WORKFLOW = `name: CI
 on:
@@ -51,6 +52,7 @@ describe('ci: file identification', () => {
 });
 
 describe('ci: GitHub Actions permissions', () => {
+  before(requireLowering('x.yaml', 'a: 1\n'));
   it('reports a scope raised from read to write at workflow level', async () => {
     const r = await diffText(FILE, WORKFLOW, WORKFLOW.replace('permissions:\n  contents: read', 'permissions:\n  contents: write\n  pull-requests: write'));
     assert.deepEqual(r.findings.map((f) => [f.ruleId, f.severity]), [['ci/permissions-widened', 'medium']]);
@@ -76,6 +78,7 @@ describe('ci: GitHub Actions permissions', () => {
 });
 
 describe('ci: pull_request_target and injection', () => {
+  before(requireLowering('x.yaml', 'a: 1\n'));
   const PRT = `name: Label PR
 on:
   pull_request_target:
@@ -112,6 +115,7 @@ jobs:
 });
 
 describe('ci: secrets and runners', () => {
+  before(requireLowering('x.yaml', 'a: 1\n'));
   it('reports a secret passed to a third-party action pinned by tag, not by SHA and not first-party', async () => {
     const tag = WORKFLOW.replace('      - run: npm publish\n', '      - uses: cool-org/slack-notify@v2\n        with:\n          webhook: ${{ secrets.SLACK_WEBHOOK }}\n      - run: npm publish\n');
     const r = await diffText(FILE, WORKFLOW, tag);
@@ -148,6 +152,7 @@ describe('ci: secrets and runners', () => {
 });
 
 describe('ci: GitLab CI', () => {
+  before(requireLowering('x.yaml', 'a: 1\n'));
   const GITLAB = `stages: [build, deploy]
 variables:
   DOCKER_DRIVER: overlay2

@@ -1,5 +1,6 @@
 import { strict as assert } from 'node:assert';
 import { diffText, scanText } from './helpers';
+import { requireLowering } from './lowering-gate';
 
 const MANIFEST = `# RBAC for the deploy bot
 apiVersion: v1
@@ -39,6 +40,7 @@ async function diff(before: string | undefined, after: string, file = 'deploy/rb
 }
 
 describe('k8s RBAC (YAML manifests)', () => {
+  before(requireLowering('x.yaml', 'a: 1\n'));
   it('reports a wildcard gained in the second rule, not only the first', async () => {
     const after = MANIFEST.replace('resources: ["configmaps"]\n    verbs: ["get"]', 'resources: ["*"]\n    verbs: ["*"]');
     const f = await diff(MANIFEST, after);

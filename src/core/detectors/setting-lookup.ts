@@ -1,7 +1,7 @@
 // Reading settings files through the model: dotted keys that may be written flat
 // (`"chat.tools.global.autoApprove": true`), nested (`{"chat": {"tools": ...}}`) or mixed, and
 // path-suffix matching so a settings file in a monorepo sub-folder is still recognised.
-import type { Node, Obj } from '../model';
+import type { Node } from '../model';
 import { resolve, scalarText } from '../model';
 
 /** A value found under a dotted key, with the concrete key (wildcards filled in). */
@@ -48,14 +48,6 @@ function collect(node: Node, segments: string[], done: string[], out: Map<string
   }
 }
 
-/** Entries of an object node with the last duplicate winning, in first-seen order. */
-export function lastEntries(obj: Node | undefined): Map<string, Node> {
-  const out = new Map<string, Node>();
-  if (!obj || obj.kind !== 'object') return out;
-  for (const e of obj.entries) out.set(e.key, resolve(e.value));
-  return out;
-}
-
 /**
  * Whether a repo-relative path ends with the given path suffix at a segment boundary
  * (`*.ext` matches any file name ending in `.ext`).
@@ -72,6 +64,3 @@ export function lowerText(node: Node | undefined): string | undefined {
   return t === undefined ? undefined : t.toLowerCase();
 }
 
-export function isObj(node: Node | undefined): node is Obj {
-  return !!node && node.kind === 'object';
-}
