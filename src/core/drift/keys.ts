@@ -4,6 +4,19 @@ import type { KeyPath } from '../model';
 
 /** `insecureSkipVerify`, `insecure_skip_verify`, `INSECURE-SKIP-VERIFY` -> insecure skip verify. */
 export function words(key: string): string[] {
+  let w = WORDS.get(key);
+  if (!w) {
+    if (WORDS.size > 50_000) WORDS.clear();
+    w = splitWords(key);
+    WORDS.set(key, w);
+  }
+  return w;
+}
+
+/** Key names repeat across a document and across files; splitting them once keeps large files cheap. */
+const WORDS = new Map<string, string[]>();
+
+function splitWords(key: string): string[] {
   return key
     .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
     .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')

@@ -4,7 +4,7 @@ import { minimatch } from 'minimatch';
 import type { LanguageId } from '../model';
 import type { CatalogueEntry, Condition } from './catalogue';
 import { ancestors, type Entry, type FlatDoc } from './flatten';
-import { nameCandidates, negated, normalizeName } from './keys';
+import { nameCandidates, negated, normalizeName, words } from './keys';
 import { entryValue, scalarValue, valueKey, type Value } from './values';
 
 export interface SafetyHit {
@@ -30,6 +30,8 @@ export interface SafetyScope {
 interface Index {
   byName: Map<string, CatalogueEntry[]>;
   byParam: Map<string, CatalogueEntry[]>;
+  /** Every suffix of every name: a key whose last word is not among them cannot match. */
+  suffixes: Set<string>;
 }
 
 const indexes = new WeakMap<readonly CatalogueEntry[], Index>();
@@ -37,9 +39,13 @@ const indexes = new WeakMap<readonly CatalogueEntry[], Index>();
 function indexOf(catalogue: readonly CatalogueEntry[]): Index {
   let idx = indexes.get(catalogue);
   if (idx) return idx;
-  idx = { byName: new Map(), byParam: new Map() };
+  idx = { byName: new Map(), byParam: new Map(), suffixes: new Set() };
   for (const e of catalogue) {
-    for (const k of e.keys ?? []) push(idx.byName, normalizeName(k), e);
+    for (const k of e.keys ?? []) {
+      const name = normalizeName(k);
+      push(idx.byName, name, e);
+      for (let i = 0; i < name.length; i++) idx.suffixes.add(name.slice(i));
+    }
     for (const p of e.params ?? []) push(idx.byParam, normalizeName(p), e);
   }
   indexes.set(catalogue, idx);
@@ -59,6 +65,8 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
 export function entriesFor(names: readonly string[], catalogue: readonly CatalogueEntry[], scope: SafetyScope): CatalogueEntry[] {
   if (!names.length) return [];
   const idx = indexOf(catalogue);
+  const last = words(names[names.length - 1]);
+  if (!last.length || !idx.suffixes.has(last[last.length - 1])) return [];
   const candidates = nameCandidates(names);
   for (let i = candidates.length - 1; i >= 0; i--) {
     const c = candidates[i];
