@@ -5,12 +5,16 @@ import type { Doc, LanguageId, Node } from './model';
 import { LineIndex } from './text';
 import { LowerContext, type EmbeddedParsers, type Lowerer } from './lower/context';
 import { lowerJson } from './lower/json';
+import { lowerJavaScript } from './lower/javascript';
 import { lowerYaml } from './lower/yaml';
 
 const LOWERERS: Partial<Record<LanguageId, Lowerer>> = {
   json: lowerJson,
   jsonc: lowerJson,
   yaml: lowerYaml,
+  typescript: lowerJavaScript,
+  tsx: lowerJavaScript,
+  javascript: lowerJavaScript,
 };
 
 /** Languages whose strings may hold YAML documents worth lowering (HCL heredocs, shell). */
