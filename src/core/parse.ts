@@ -6,6 +6,7 @@ import { LineIndex } from './text';
 import { LowerContext, type EmbeddedParsers, type Lowerer } from './lower/context';
 import { lowerJson } from './lower/json';
 import { lowerJavaScript } from './lower/javascript';
+import { lowerPython } from './lower/python';
 import { lowerYaml } from './lower/yaml';
 
 const LOWERERS: Partial<Record<LanguageId, Lowerer>> = {
@@ -15,6 +16,7 @@ const LOWERERS: Partial<Record<LanguageId, Lowerer>> = {
   typescript: lowerJavaScript,
   tsx: lowerJavaScript,
   javascript: lowerJavaScript,
+  python: lowerPython,
 };
 
 /** Languages whose strings may hold YAML documents worth lowering (HCL heredocs, shell). */
