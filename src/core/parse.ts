@@ -5,6 +5,7 @@ import type { Doc, LanguageId, Node } from './model';
 import { LineIndex } from './text';
 import { LowerContext, type EmbeddedParsers, type Lowerer } from './lower/context';
 import { lowerJson } from './lower/json';
+import { lowerGo } from './lower/go';
 import { lowerJavaScript } from './lower/javascript';
 import { lowerPython } from './lower/python';
 import { lowerYaml } from './lower/yaml';
@@ -17,6 +18,7 @@ const LOWERERS: Partial<Record<LanguageId, Lowerer>> = {
   tsx: lowerJavaScript,
   javascript: lowerJavaScript,
   python: lowerPython,
+  go: lowerGo,
 };
 
 /** Languages whose strings may hold YAML documents worth lowering (HCL heredocs, shell). */
