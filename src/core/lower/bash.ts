@@ -49,9 +49,7 @@ function visit(item: ScanItem, scan: RootScanner): void {
   }
   if (QUOTED.has(node.type)) {
     // Strings outside commands: test operands, case subjects, for lists.
-    const root = literalRoot(node, path, scan);
-    if (root) scan.addRoot(root);
-    else scan.defer(node, path);
+    scan.addRoot(lowerWord(node, path, scan));
     return;
   }
   scan.pushChildren(node, path);
