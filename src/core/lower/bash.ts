@@ -198,15 +198,15 @@ function leadingLiteral(n: TsNode, ctx: LowerContext): string | undefined {
 /** The value part of `--name=value`, as a node of its own. */
 function flagValue(word: TsNode, lit: Literal | undefined, from: number, path: KeyPath, scan: RootScanner): Node {
   const ctx = scan.ctx;
+  // The value's range starts right after `=` in the source, so it covers any opening quote.
+  const sourceStart = word.startIndex + word.text.indexOf('=') + 1;
   if (lit) {
     const value = lit.value.slice(from);
     const map: OffsetMap = (i) => lit.map(from + i);
-    const str: Str = { kind: 'string', value, range: ctx.range(map(0), word.endIndex), path };
+    const str: Str = { kind: 'string', value, range: ctx.range(sourceStart, word.endIndex), path };
     return attachEmbedded(str, map, ctx, value.includes('\n'));
   }
-  const eq = word.text.indexOf('=');
-  const start = word.startIndex + eq + 1;
-  return { kind: 'opaque', text: ctx.text.slice(start, word.endIndex), range: ctx.range(start, word.endIndex), path };
+  return { kind: 'opaque', text: ctx.text.slice(sourceStart, word.endIndex), range: ctx.range(sourceStart, word.endIndex), path };
 }
 
 /**
