@@ -45,7 +45,8 @@ function listTs(dir) {
   const files = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, entry.name);
-    if (entry.isDirectory()) files.push(...listTs(p));
+    // Fixtures are inputs to the analysis (CDK stacks, Pulumi programs), not code to compile.
+    if (entry.isDirectory()) files.push(...(entry.name === 'fixtures' ? [] : listTs(p)));
     else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) files.push(p);
   }
   return files;
