@@ -1,6 +1,6 @@
 import { strict as assert } from 'node:assert';
 import type { Finding } from '../../src/core/findings';
-import type { RulesConfig } from '../../src/core/rules';
+import { resolveRules, type RulesConfig } from '../../src/core/rules';
 import { diffText, scanText } from './helpers';
 
 export async function drift(file: string, before: string | undefined, after: string, rules: RulesConfig = {}): Promise<Finding[]> {
@@ -55,6 +55,10 @@ describe('drift catalogue (JSON)', () => {
     const before = '{"a": 1, "tls": {"verify": false, "ca": "x"}}';
     const after = '{\n  "tls": {\n    "ca": "x",\n    "verify": false\n  },\n  "a": 1\n}\n';
     assert.deepEqual(await drift('config/app.json', before, after), []);
+  });
+
+  it('does not flag comment-only edits in JSONC', async () => {
+    await drift('.vscode/settings.json', '{\n  // keep off\n  "http.proxyStrictSSL": false\n}', '{\n  /* changed the comment */\n  "http.proxyStrictSSL": false // still off\n}').then((f) => assert.deepEqual(f, []));
   });
 
   it('treats "false" and false as the same setting', async () => {
@@ -202,6 +206,11 @@ describe('drift protected keys and pins (JSON)', () => {
 
   it('does not flag re-ordering of protected keys', async () => {
     assert.deepEqual(await drift('config/app.json', j({ database: { host: 'a', pool: 5 } }), j({ database: { pool: 5, host: 'a' } }), protect), []);
+  });
+
+  it('reports protected keys only for changes, not in scan mode', async () => {
+    const r = await scanText('config/app.json', j({ database: { host: 'a' } }), resolveRules(protect));
+    assert.deepEqual(r.findings.filter((f) => f.ruleId === 'drift/protected-key'), []);
   });
 
   it('says when a value is unresolved', async () => {
