@@ -3,7 +3,7 @@
 // accounts and Kubernetes contexts.
 import { makeFinding, severityRank, SEVERITIES, type Finding, type Severity } from '../findings';
 import { formatPath, walkDoc, type Doc, type KeyPath, type LanguageId, type Node, type Opaque } from '../model';
-import { extractEndpoints, HOLE, type EndpointRef } from '../endpoints/extract';
+import { extractEndpoints, HOLE, isDatabaseScheme, type EndpointRef } from '../endpoints/extract';
 import { hostProductionToken, isLocalOrReserved, managedService, productionToken } from '../endpoints/hosts';
 import { isHostKey, isKubeContextKey, lastKey } from '../endpoints/keys';
 import { productionMatcher, type ProductionMatcher } from '../endpoints/production-rules';
@@ -145,7 +145,7 @@ function credentialCandidate(node: Node, ref: EndpointRef, path: KeyPath, out: C
 }
 
 function describeRef(ref: EndpointRef): string {
-  return ref.form === 'url' && !/^(jdbc:)?[a-z]+sql|mongo|redis|amqp|mysql|mssql|maria/.test(ref.scheme ?? '') ? 'URL' : 'connection string';
+  return ref.form === 'url' && !isDatabaseScheme(ref.scheme ?? '') ? 'URL' : 'connection string';
 }
 
 function hostCandidate(node: Node, ref: EndpointRef, host: string, path: KeyPath, matcher: ProductionMatcher, out: Collected): void {
@@ -163,9 +163,11 @@ function hostCandidate(node: Node, ref: EndpointRef, host: string, path: KeyPath
   }
   if (!ref.trusted) return;
   const service = host.startsWith('/cloudsql/') ? 'Google Cloud SQL' : managedService(host);
-  const token = host.startsWith('/') ? undefined : hostProductionToken(host);
+  // A lone word (`server: production`) names an environment, not a host; `prod-db` names a host.
+  const lone = !host.includes('.') && !host.includes(':') && !/[-_]/.test(host);
+  const token = host.startsWith('/') || lone ? undefined : hostProductionToken(host);
   if (token) {
-    const extra = service ? `, a ${service} endpoint` : '';
+    const extra = service ? `, a managed ${service} endpoint` : '';
     push(ENDPOINT_RULES.productionHost, host, `points at production host ${host}${extra} (built-in: label '${token}')`);
     return;
   }

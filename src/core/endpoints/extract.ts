@@ -38,6 +38,11 @@ const MAX_SCAN = 64 * 1024;
 
 const DB_SCHEMES = /^(jdbc:)?(postgres|postgresql|pgsql|mysql|mysqlx|mariadb|mongodb|mongodb\+srv|redis|rediss|valkey|amqp|amqps|mssql|sqlserver|oracle|cockroachdb|clickhouse|cassandra|neo4j|neo4j\+s|bolt|couchbase|couchbases|memcached|nats|kafka|db2|snowflake|redshift)$/i;
 
+/** Schemes of databases, caches and brokers: their URLs are connection strings. */
+export function isDatabaseScheme(scheme: string): boolean {
+  return DB_SCHEMES.test(scheme);
+}
+
 const PASSWORD_PARAM = /^(password|passwd|pwd|pass|sslpassword)$/i;
 const CREDENTIAL_KEY = /^(password|passwd|pwd|user password|accountkey|sharedaccesskey)$/i;
 const SERVER_KEY = /^(server|data source|datasource|address|addr|network address|host|hostname|hostaddr)$/i;
