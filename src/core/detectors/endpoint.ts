@@ -119,8 +119,15 @@ function collect(doc: Doc, matcher: ProductionMatcher): Collected {
 
 function inspectString(node: Node, text: string, path: KeyPath, matcher: ProductionMatcher, out: Collected): void {
   if (!text || text.length < 3) return;
-  const key = lastKey(path);
-  if (isKubeContextKey(path)) kubeContextCandidate(node, text.trim(), path, matcher, out);
+  let keyPath = path;
+  // `KEY=value` as one string: docker-compose environment lists, `helm --set k=v`, `env` args.
+  const assignment = /^([A-Za-z_][\w.-]*)=(\S.*)$/s.exec(text.trim());
+  if (assignment && !/[;,]|\s[\w.-]+=/.test(assignment[2])) {
+    keyPath = [...path, assignment[1]];
+    text = assignment[2];
+  }
+  const key = lastKey(keyPath);
+  if (isKubeContextKey(keyPath)) kubeContextCandidate(node, text.trim(), path, matcher, out);
   for (const ref of extractEndpoints(text, { hostKey: isHostKey(key) })) {
     credentialCandidate(node, ref, path, out);
     for (const host of ref.hosts) hostCandidate(node, ref, host, path, matcher, out);
