@@ -101,6 +101,16 @@ describe('endpoint detector: built-in heuristics (JSON)', () => {
     assert.match(fs[6].message, /embeds an AccountKey/);
   });
 
+  it('reads hosts around references in plain strings', async () => {
+    const fs = await findings({
+      a: 'postgres://app:${DB_PASSWORD}@prod-db.acme.io/app',
+      b: 'https://{{ .Values.region }}.api.prod.acme.io/v1',
+      c: 'mysql://root:${{ secrets.DB_PW }}@db.acme.io/x',
+    });
+    assert.deepEqual(ids(fs), ['endpoint/production-host a', 'endpoint/production-host b']);
+    assert.match(fs[1].message, /production host \*\.api\.prod\.acme\.io/);
+  });
+
   it('does not flag placeholders, local hosts or reserved names', async () => {
     const fs = await findings({
       a: 'postgres://user:password@db.acme.io/app',
@@ -199,8 +209,10 @@ describe('endpoint detector: change awareness and fingerprints', () => {
   it('reports a changed value', async () => {
     const fs = await findings({ api: 'https://api.live.acme.io/v1', db: 'postgres://app:S3cr3tPw@db.acme.io/app' }, before);
     assert.deepEqual(ids(fs), ['endpoint/production-host api']);
+    assert.equal(fs[0].before, '  "api": "https://api.prod.acme.io/v1",');
     const fs2 = await findings({ api: 'https://api.prod.acme.io/v1', db: 'postgres://app:S3cr3tPw@db2.acme.io/app' }, before);
     assert.deepEqual(ids(fs2), ['endpoint/credential-in-url db']);
+    assert.equal(fs2[0].before, '  "db": "postgres://app:****@db.acme.io/app"');
   });
 
   it('reports a real password that replaced a placeholder', async () => {

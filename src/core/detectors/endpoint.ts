@@ -57,6 +57,8 @@ export const endpointDetector: Detector = {
     if (!now.candidates.length) return [];
     const was = before ? collect(before, matcher) : undefined;
     const known = new Set(was?.candidates.map(identity));
+    // What the same rule flagged at the same key path before: the value this change replaced.
+    const previous = new Map(was?.candidates.map((c) => [`${c.ruleId}\0${formatPath(c.keyPath)}`, c]));
     const secrets = new Set([...now.secrets, ...(was?.secrets ?? [])]);
     const findings: Finding[] = [];
     const seen = new Set<string>();
@@ -77,8 +79,11 @@ export const endpointDetector: Detector = {
         node: c.node,
         keyPath: c.keyPath,
         content: `${c.value} @ ${where}`,
+        beforeDoc: before,
+        beforeNode: previous.get(`${c.ruleId}\0${where}`)?.node,
       });
       if (f.after !== undefined) f.after = maskSecrets(f.after, secrets);
+      if (f.before !== undefined) f.before = maskSecrets(f.before, secrets);
       findings.push(f);
     }
     return findings;
@@ -101,7 +106,7 @@ function collect(doc: Doc, matcher: ProductionMatcher): Collected {
     switch (node.kind) {
       case 'string':
         // A document inside the string is walked on its own; its text is not searched twice.
-        if (!node.embedded) inspectString(node, node.value, node.path, matcher, out);
+        if (!node.embedded) inspectString(node, node.value.replace(BRACED_INTERPOLATION, HOLE), node.path, matcher, out);
         break;
       case 'number':
         if (matcher.hasAccounts) accountCandidates(node, node.raw, node.path, matcher, out);
@@ -239,6 +244,13 @@ function kubeCliContexts(op: Opaque, matcher: ProductionMatcher, out: Collected)
     if (target && i >= 0) kubeContextCandidate(args[i], target, args[i].path, matcher, out);
   }
 }
+
+/**
+ * Braced references inside plain strings (`${DB_PASSWORD}` in docker-compose or Spring,
+ * `{{ .Values.x }}` in Helm, `${{ secrets.X }}` in Actions): holes, like interpolations. A bare
+ * `$word` is left alone there, since it may be part of a real password.
+ */
+const BRACED_INTERPOLATION = /\$\{\{.*?\}\}|\$\{[^}]*\}|\$\([^)]*\)|\{\{.*?\}\}|#\{[^}]*\}|%\{[^}]*\}/g;
 
 /** Interpolations in template text, replaced by a hole so the literal parts can still be read. */
 const INTERPOLATION = /\$\{[^}]*\}|\$\([^)]*\)|\$[A-Za-z_]\w*|\{\{.*?\}\}|#\{[^}]*\}|%\{[^}]*\}/g;
