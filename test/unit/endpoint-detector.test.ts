@@ -45,6 +45,20 @@ describe('endpoint detector: built-in heuristics (JSON)', () => {
     assert.deepEqual(ids(fs), []);
   });
 
+  it('flags GCP projects with a production token where a value names a project', async () => {
+    const fs = await findings({
+      sa: 'deploy@acme-prod.iam.gserviceaccount.com',
+      secret: 'projects/shop-prd-1/secrets/db/versions/latest',
+      image: 'gcr.io/acme-live/api:1.2',
+      provider: { google: { project: 'acme-production' } },
+      project: 'acme-prod',
+      staging: 'projects/acme-staging/topics/orders',
+      product: 'projects/product-catalog/topics/orders',
+    });
+    assert.deepEqual(ids(fs), ['endpoint/production-account sa', 'endpoint/production-account secret', 'endpoint/production-account image', 'endpoint/production-account provider.google.project']);
+    assert.equal(fs[0].message, "sa names production GCP project acme-prod (built-in: token 'prod').");
+  });
+
   it('flags single-label service names with a production token only under host-like keys', async () => {
     const fs = await findings({ DB_HOST: 'orders-prod', note: 'orders-prod', redisHost: 'cache-prd-1:6379' });
     assert.deepEqual(ids(fs), ['endpoint/production-host DB_HOST', 'endpoint/production-host redisHost']);

@@ -4,6 +4,7 @@
 import { makeFinding, severityRank, SEVERITIES, type Finding, type Severity } from '../findings';
 import { formatPath, walkDoc, type Doc, type KeyPath, type LanguageId, type Node, type Opaque } from '../model';
 import { extractEndpoints, HOLE, isDatabaseScheme, type EndpointRef } from '../endpoints/extract';
+import { gcpProjectIds } from '../endpoints/gcp-projects';
 import { hostProductionToken, isLocalOrReserved, managedService, productionToken } from '../endpoints/hosts';
 import { isHostKey, isKubeContextKey, lastKey } from '../endpoints/keys';
 import { productionMatcher, type ProductionMatcher } from '../endpoints/production-rules';
@@ -138,6 +139,22 @@ function inspectString(node: Node, text: string, path: KeyPath, matcher: Product
     for (const host of ref.hosts) hostCandidate(node, ref, host, path, matcher, out);
   }
   if (matcher.hasAccounts) accountCandidates(node, text, path, matcher, out);
+  gcpProjectCandidates(node, text, keyPath, path, out);
+}
+
+/** Built in: a GCP project whose id carries a production token (`acme-prod`, `shop-prd-1`). */
+function gcpProjectCandidates(node: Node, text: string, keyPath: KeyPath, path: KeyPath, out: Collected): void {
+  for (const id of gcpProjectIds(text, keyPath)) {
+    const token = productionToken(id);
+    if (!token) continue;
+    out.candidates.push({
+      ruleId: ENDPOINT_RULES.productionAccount,
+      node,
+      keyPath: path,
+      value: id,
+      what: `names production GCP project ${id} (built-in: token '${token}')`,
+    });
+  }
 }
 
 function credentialCandidate(node: Node, ref: EndpointRef, path: KeyPath, out: Collected): void {
