@@ -192,7 +192,13 @@ export function lsTree(cwd: string, treeish: string, dir: string, env?: NodeJS.P
 /** Entries under `dir` in the index (stage 0 and conflict stages). */
 export function lsIndex(cwd: string, dir: string, env?: NodeJS.ProcessEnv): TreeEntry[] {
   const out = git(['ls-files', '-s', '-z', '--full-name', '--', `:(top)${dir}`], { cwd, env });
-  return parseLsLines(out, /^(\d{6}) ([0-9a-f]+) (\d)\t([\s\S]*)$/).map((e) => ({ mode: e.mode, type: e.type === '0' ? 'blob' : `stage${e.type}`, object: e.object, path: e.path }));
+  // ls-files -s: "<mode> <object> <stage>\t<path>"; parsed as mode/type/object/path, then reordered.
+  return parseLsLines(out, /^(\d{6}) ([0-9a-f]+) (\d)\t([\s\S]*)$/).map((e) => ({
+    mode: e.mode,
+    type: e.object === '0' ? (e.mode === '160000' ? 'commit' : 'blob') : `stage${e.object}`,
+    object: e.type,
+    path: e.path,
+  }));
 }
 
 export interface Ident {
