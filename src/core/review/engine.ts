@@ -85,7 +85,8 @@ export async function runReview(input: ReviewInput, tools: ReviewTools, opts: Re
     else if (!needs.some((n) => n.key === key)) needs.push({ key, path: p, before, after });
     return key;
   };
-  const plan = input.changes.map((c: RawChange) => ({
+  // The rules file is judged by the weakening check and records by the policy, not by detectors.
+  const plan = input.changes.filter((c) => !c.path.startsWith('.foureyes/')).map((c: RawChange) => ({
     change: c,
     main: want(c.path, c.oldBlob, c.newBlob),
     others: input.otherParents.map((m) => {
