@@ -274,4 +274,3 @@ describe('e2e: review hook and approvals', function () {
     assert.match(v.stdout, /bypassed the hook: [0-9a-f]{12} "sneak"/);
   });
 });
-});
