@@ -79,6 +79,8 @@ const common = {
 const builds = [
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // The pre-commit hook's small entry: loads dist/cli.js only when something must be analysed.
+  { ...common, entryPoints: ['src/cli/hook-main.ts'], outfile: 'dist/hook.js' },
   {
     // Tests run unbundled so each suite imports the module under test directly.
     entryPoints: [...listTs('src'), ...listTs('test'), ...listTs('bench')],

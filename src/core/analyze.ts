@@ -2,6 +2,7 @@
 import { minimatch } from 'minimatch';
 import { DETECTORS } from './detectors/registry';
 import type { DetectorContext, SiblingDocs } from './detectors/detector';
+import type { Detector, DetectorContext } from './detectors/detector';
 import { compareFindings, type Finding } from './findings';
 import { detectLanguage } from './languages';
 import type { Doc, LanguageId } from './model';
@@ -50,6 +51,8 @@ export interface AnalyzeOptions {
 export interface SiblingSource {
   paths(): readonly string[];
   read(path: string): { before?: Uint8Array | string | null; after?: Uint8Array | string | null } | undefined;
+  /** Detectors run in addition to the registry (test-only detectors). */
+  extraDetectors?: readonly Detector[];
 }
 
 const PROD_SEGMENT = /(^|[/._-])(prod|production|prd)([/._-]|$)/i;
@@ -117,7 +120,7 @@ export async function analyzeChange(change: FileChange, opts: AnalyzeOptions): P
 
   const ctx: DetectorContext = { rules, isProductionFile: isProductionPath(path, rules), mode: opts.mode };
   const findings: Finding[] = [];
-  for (const detector of DETECTORS) {
+  for (const detector of [...DETECTORS, ...(opts.extraDetectors ?? [])]) {
     try {
       if (detector.siblings && opts.siblings) {
         const source = opts.siblings;
