@@ -1,8 +1,7 @@
 // One file's change -> findings and notes: decode, detect language, parse, run detectors, apply rules.
 import { minimatch } from 'minimatch';
 import { DETECTORS } from './detectors/registry';
-import type { DetectorContext, SiblingDocs } from './detectors/detector';
-import type { Detector, DetectorContext } from './detectors/detector';
+import type { Detector, DetectorContext, SiblingDocs } from './detectors/detector';
 import { compareFindings, type Finding } from './findings';
 import { detectLanguage } from './languages';
 import type { Doc, LanguageId } from './model';
@@ -41,6 +40,8 @@ export interface AnalyzeOptions {
   language?: LanguageId;
   /** Other files of the same change, for detectors that compare files (environment divergence). */
   siblings?: SiblingSource;
+  /** Detectors run in addition to the registry (test-only detectors). */
+  extraDetectors?: readonly Detector[];
 }
 
 /**
@@ -51,8 +52,6 @@ export interface AnalyzeOptions {
 export interface SiblingSource {
   paths(): readonly string[];
   read(path: string): { before?: Uint8Array | string | null; after?: Uint8Array | string | null } | undefined;
-  /** Detectors run in addition to the registry (test-only detectors). */
-  extraDetectors?: readonly Detector[];
 }
 
 const PROD_SEGMENT = /(^|[/._-])(prod|production|prd)([/._-]|$)/i;
