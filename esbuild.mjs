@@ -1,9 +1,11 @@
 // Builds the two bundles (extension, CLI), the unbundled test tree, and copies the tree-sitter
-// runtime and grammar .wasm files from their pinned npm packages into dist/grammars.
+// runtime and grammar .wasm files from their pinned npm packages into dist/grammars, and derives
+// the compact AWS IAM action table into dist/iam.
 import * as esbuild from 'esbuild';
 import { chmodSync, cpSync, readFileSync, mkdirSync, readdirSync, statSync, existsSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { buildIamTable } from './scripts/build-iam-table.mjs';
 
 const require = createRequire(import.meta.url);
 const watch = process.argv.includes('--watch');
@@ -43,7 +45,8 @@ function listTs(dir) {
   const files = [];
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
     const p = path.join(dir, entry.name);
-    if (entry.isDirectory()) files.push(...listTs(p));
+    // Fixtures are inputs to the analysis (CDK stacks, Pulumi programs), not code to compile.
+    if (entry.isDirectory()) files.push(...(entry.name === 'fixtures' ? [] : listTs(p)));
     else if (entry.name.endsWith('.ts') && !entry.name.endsWith('.d.ts')) files.push(p);
   }
   return files;
@@ -76,6 +79,8 @@ const common = {
 const builds = [
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // The pre-commit hook's small entry: loads dist/cli.js only when something must be analysed.
+  { ...common, entryPoints: ['src/cli/hook-main.ts'], outfile: 'dist/hook.js' },
   {
     // Tests run unbundled so each suite imports the module under test directly.
     entryPoints: [...listTs('src'), ...listTs('test'), ...listTs('bench')],
@@ -92,6 +97,8 @@ const builds = [
 
 if (!watch) rmSync('dist', { recursive: true, force: true });
 copyGrammars();
+// The IAM detector's action table (dist/iam/aws-actions.json.gz), derived from the pinned dataset.
+await buildIamTable(path.resolve('dist/iam/aws-actions.json.gz'));
 if (watch) {
   for (const b of builds) (await esbuild.context(b)).watch();
   console.log('[watch] build started');

@@ -4,10 +4,14 @@ import { discardParser, getParser, usesTreeSitter } from './languages';
 import type { Doc, LanguageId, Node } from './model';
 import { LineIndex } from './text';
 import { LowerContext, type EmbeddedParsers, type Lowerer } from './lower/context';
+import { lowerBash } from './lower/bash';
 import { lowerDotenv } from './lower/dotenv';
+import { lowerGo } from './lower/go';
 import { lowerHcl } from './lower/hcl';
+import { lowerJavaScript } from './lower/javascript';
 import { lowerJson } from './lower/json';
 import { lowerProperties } from './lower/properties';
+import { lowerPython } from './lower/python';
 import { lowerToml } from './lower/toml';
 import { lowerYaml, MAX_YAML_BLOCK_LEVELS, yamlTooDeep } from './lower/yaml';
 
@@ -18,6 +22,12 @@ const LOWERERS: Partial<Record<LanguageId, Lowerer>> = {
   hcl: lowerHcl,
   toml: lowerToml,
   properties: lowerProperties,
+  typescript: lowerJavaScript,
+  tsx: lowerJavaScript,
+  javascript: lowerJavaScript,
+  python: lowerPython,
+  go: lowerGo,
+  bash: lowerBash,
 };
 
 /** Languages whose strings may hold YAML documents worth lowering (HCL heredocs, shell). */
