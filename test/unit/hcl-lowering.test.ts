@@ -123,7 +123,9 @@ describe('HCL lowering', () => {
     assert.equal(get(root, 'enable_public_ip')?.kind, 'boolean');
   });
 
-  it('survives hostile nesting and reports syntax errors', async () => {
+  it('survives hostile nesting and reports syntax errors', async function () {
+    // Large inputs on a busy CI machine; the size is the point, not the speed.
+    this.timeout(180_000);
     const n = 100_000;
     for (const text of ['a = ' + '['.repeat(n) + ']'.repeat(n), 'a = ' + '{a = '.repeat(n) + '1' + '}'.repeat(n), 'b {'.repeat(n)]) {
       const doc = await parse(text, 'x.tf');
