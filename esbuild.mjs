@@ -4,6 +4,7 @@ import * as esbuild from 'esbuild';
 import { chmodSync, cpSync, readFileSync, mkdirSync, readdirSync, statSync, existsSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { writeRulesValidator } from './scripts/rules-validator.mjs';
 
 const require = createRequire(import.meta.url);
 const watch = process.argv.includes('--watch');
@@ -92,6 +93,8 @@ const builds = [
 
 if (!watch) rmSync('dist', { recursive: true, force: true });
 copyGrammars();
+// The rules-file validator is generated from the schema so the schema stays the one source of truth.
+writeRulesValidator();
 if (watch) {
   for (const b of builds) (await esbuild.context(b)).watch();
   console.log('[watch] build started');

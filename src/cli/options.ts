@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { allRules } from '../core/detectors/registry';
 import { isSeverity, severityRank, type Finding, type Severity } from '../core/findings';
 import { defaultRules, loadRulesFile, RULES_FILE, type ResolvedRules } from '../core/rules';
 import { UsageError, type CliIO } from './io';
@@ -51,13 +52,18 @@ export function reportOptions(values: Record<string, unknown>, io: CliIO): Repor
 
 /** The rules file named by --rules, else the nearest .foureyes/rules.jsonc above `from`. */
 export function loadRules(opts: ReportOptions, io: CliIO, from: string = io.cwd): ResolvedRules {
+  let file: string | undefined;
   if (opts.rulesPath) {
-    const p = path.resolve(io.cwd, opts.rulesPath);
-    if (!existsSync(p)) throw new UsageError(`rules file not found: ${opts.rulesPath}`);
-    return loadRulesFile(p);
+    file = path.resolve(io.cwd, opts.rulesPath);
+    if (!existsSync(file)) throw new UsageError(`rules file not found: ${opts.rulesPath}`);
+  } else {
+    file = findRulesFile(from);
   }
-  const found = findRulesFile(from);
-  return found ? loadRulesFile(found) : defaultRules();
+  if (!file) return defaultRules();
+  const displayName = path.relative(io.cwd, file).split(path.sep).join('/') || file;
+  const rules = loadRulesFile(file, { displayName, knownRuleIds: allRules().map((r) => r.id) });
+  for (const w of rules.warnings ?? []) io.stderr(`foureyes: warning: ${w}\n`);
+  return rules;
 }
 
 export function findRulesFile(from: string): string | undefined {
