@@ -15,7 +15,7 @@ export function rulesValidatorSource(root = '.') {
   const Ajv = require('ajv').default;
   const standaloneCode = require('ajv/dist/standalone').default;
   const schema = JSON.parse(readFileSync(path.join(root, SCHEMA), 'utf8'));
-  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, code: { source: true, esm: true, lines: true } });
+  const ajv = new Ajv({ allErrors: true, strict: true, allowUnionTypes: true, code: { source: true, esm: true } });
   ajv.addVocabulary(VSCODE_KEYWORDS);
   ajv.addSchema(schema);
   const code = standaloneCode(ajv, { validateRulesSchema: schema.$id });

@@ -60,7 +60,7 @@ export function loadRules(opts: ReportOptions, io: CliIO, from: string = io.cwd)
     file = findRulesFile(from);
   }
   if (!file) return defaultRules();
-  const displayName = path.relative(io.cwd, file).split(path.sep).join('/') || file;
+  const displayName = opts.rulesPath ?? (path.relative(io.cwd, file).split(path.sep).join('/') || file);
   const rules = loadRulesFile(file, { displayName, knownRuleIds: allRules().map((r) => r.id) });
   for (const w of rules.warnings ?? []) io.stderr(`foureyes: warning: ${w}\n`);
   return rules;
