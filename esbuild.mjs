@@ -62,7 +62,10 @@ const webTreeSitterCjs = {
 
 const common = {
   plugins: [webTreeSitterCjs],
-  define: { FOUREYES_VERSION: JSON.stringify(pkg.version) },
+  define: {
+    FOUREYES_VERSION: JSON.stringify(pkg.version),
+    FOUREYES_DOCS_BASE: JSON.stringify(`${String(pkg.repository?.url ?? pkg.homepage).replace(/^git\+/, '').replace(/\.git$/, '')}/blob/main/docs/rules`),
+  },
   bundle: true,
   platform: 'node',
   target: 'node20',
