@@ -1,6 +1,6 @@
 // Validating rules-file text against schema/rules.schema.json (through the validator generated at
 // build time) plus what a schema cannot say: bounded globs, unique seniors, duplicate keys.
-import { findNodeAtLocation, parseTree, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
+import { findNodeAtLocation, parseTree, stripComments, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
 import { globProblem, MAX_GLOBS } from './globs';
 import { RULES_SCHEMA, validateRulesSchema } from './rules-schema.generated';
 import { LineIndex } from './text';
@@ -44,6 +44,7 @@ export function validateRulesText(text: string, knownRuleIds: readonly string[] 
     const p = lines.position(offset);
     return { line: p.line, column: p.column, keyPath, message };
   };
+  if (!stripComments(text).trim()) return { errors: [at(0, '', 'the rules file is empty; it must hold one JSON object, such as {}')], warnings: [] };
   const parseErrors: ParseError[] = [];
   const tree = parseTree(text, parseErrors, { allowTrailingComma: true, disallowComments: false });
   if (parseErrors.length) {
@@ -304,7 +305,10 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
   let bestDist = Infinity;
   const lower = word.toLowerCase();
   for (const c of candidates) {
-    const d = c.toLowerCase() === lower ? 0 : editDistance(lower, c.toLowerCase());
+    const cl = c.toLowerCase();
+    // "maxBytes" for "maxFileBytes": a key with a word left out is far by edits but obvious.
+    const contained = lower.length >= 4 && (cl.includes(lower) || lower.includes(cl)) ? 1 : Infinity;
+    const d = cl === lower ? 0 : Math.min(contained, editDistance(lower, cl), subsequence(lower, cl) ? 1 : Infinity);
     if (d < bestDist) {
       best = c;
       bestDist = d;
@@ -312,6 +316,15 @@ export function didYouMean(word: string, candidates: readonly string[]): string 
   }
   const limit = Math.max(2, Math.floor(word.length / 3));
   return best !== undefined && bestDist <= limit && best !== word ? best : undefined;
+}
+
+/** Whether every character of `short` appears in `long` in order ("maxBytes" in "maxFileBytes"). */
+function subsequence(a: string, b: string): boolean {
+  const [short, long] = a.length <= b.length ? [a, b] : [b, a];
+  if (short.length < 4 || long.length - short.length > 8) return false;
+  let i = 0;
+  for (const c of long) if (c === short[i]) i++;
+  return i === short.length && short[0] === long[0];
 }
 
 /** Optimal-string-alignment distance: insertions, deletions, substitutions, adjacent swaps. */
