@@ -1,0 +1,368 @@
+// AWS permission widening (iam/aws-*): every policy in the file, whatever its language, lowered to
+// effective grants and compared with the same policy before the change. Risks that stand on their
+// own (admin, escalation, public principals, unconstrained write or permissions management) are
+// reported when the change introduces them; any other widening of an existing policy is reported
+// with numbers; narrowing, re-ordering and reformatting are not findings.
+import { makeFinding, type Finding, type Severity } from '../findings';
+import type { Doc, Node } from '../model';
+import { displayAction, loadActionCatalog, type ActionCatalog } from '../iam/aws-actions';
+import { extractAwsPolicies, type ManagedAttachment } from '../iam/aws-extract';
+import { grantOf, isAllResources, patternCovers, principalsCovered, conditionsCovered, uncoveredActions, type Grant } from '../iam/aws-grant';
+import type { AwsPolicy, PolicyValue } from '../iam/aws-policy';
+import {
+  ADMIN_MANAGED_POLICIES,
+  CREDENTIAL_ACTIONS,
+  ESCALATION_PATHS,
+  EXFILTRATION_ACTIONS,
+  accountOfPrincipal,
+  hasRestrictingCondition,
+  isPublicPrincipal,
+  onAllResources,
+  restrictableAt,
+} from '../iam/aws-risks';
+import type { Detector, RuleMeta } from './detector';
+
+export const AWS_IAM_RULES: readonly RuleMeta[] = [
+  { id: 'iam/aws-admin-access', category: 'iam', defaultSeverity: 'critical', title: 'Grants every action on every resource' },
+  { id: 'iam/aws-admin-managed-policy', category: 'iam', defaultSeverity: 'critical', title: 'Attaches an administrator-equivalent AWS managed policy' },
+  { id: 'iam/aws-privilege-escalation', category: 'iam', defaultSeverity: 'critical', title: 'Opens a privilege-escalation path' },
+  { id: 'iam/aws-public-principal', category: 'iam', defaultSeverity: 'critical', title: 'Allows any AWS principal' },
+  { id: 'iam/aws-wildcard-action', category: 'iam', defaultSeverity: 'high', title: "Grants Action '*'" },
+  { id: 'iam/aws-not-action', category: 'iam', defaultSeverity: 'high', title: 'Allows with NotAction' },
+  { id: 'iam/aws-not-resource', category: 'iam', defaultSeverity: 'high', title: 'Allows with NotResource' },
+  { id: 'iam/aws-permissions-management', category: 'iam', defaultSeverity: 'high', title: 'Grants permissions management without resource constraints' },
+  { id: 'iam/aws-write-unconstrained', category: 'iam', defaultSeverity: 'high', title: 'Grants write access without resource constraints' },
+  { id: 'iam/aws-credentials-exposure', category: 'iam', defaultSeverity: 'high', title: 'Grants actions that expose credentials' },
+  { id: 'iam/aws-data-exfiltration', category: 'iam', defaultSeverity: 'high', title: 'Grants bulk data reads on every resource' },
+  { id: 'iam/aws-cross-account-principal', category: 'iam', defaultSeverity: 'high', title: 'Trusts a whole AWS account' },
+  { id: 'iam/aws-action-widened', category: 'iam', defaultSeverity: 'medium', title: 'Action grant widened' },
+  { id: 'iam/aws-resource-widened', category: 'iam', defaultSeverity: 'medium', title: 'Resource scope widened' },
+  { id: 'iam/aws-principal-widened', category: 'iam', defaultSeverity: 'medium', title: 'Principal widened' },
+  { id: 'iam/aws-condition-removed', category: 'iam', defaultSeverity: 'medium', title: 'Condition removed or loosened' },
+  { id: 'iam/aws-deny-removed', category: 'iam', defaultSeverity: 'medium', title: 'Deny statement removed or narrowed' },
+  { id: 'iam/aws-unresolved-value', category: 'iam', defaultSeverity: 'low', title: 'Grant depends on a value that cannot be resolved' },
+];
+
+/** Cheap text test so files without any policy never load the action table. */
+const MAY_HOLD_POLICY = /statement|iam::aws:policy|ManagedPolicy|Permission|Principal|Policies/i;
+
+interface Ctx {
+  doc: Doc;
+  beforeDoc?: Doc;
+  cat: ActionCatalog;
+  out: Finding[];
+  /** Statements already carrying a risk finding: no generic widening finding on top. */
+  flagged: Set<Node>;
+}
+
+function q(s: string): string {
+  return `'${s}'`;
+}
+
+function emit(c: Ctx, ruleId: string, severity: Severity, message: string, node: Node, content: string, beforeNode?: Node): void {
+  c.out.push(
+    makeFinding({
+      ruleId,
+      category: 'iam',
+      severity,
+      message,
+      doc: c.doc,
+      node,
+      content: `${ruleId}|${content}`,
+      ...(beforeNode && c.beforeDoc ? { beforeDoc: c.beforeDoc, beforeNode } : {}),
+    }),
+  );
+}
+
+const ESCALATION_ACTIONS = new Set(ESCALATION_PATHS.flatMap((p) => p.actions));
+
+/** Up to three actions to name, escalation actions first. */
+function incl(c: Ctx, actions: Iterable<string>, n = 3): string {
+  const list = [...actions].sort((a, b) => Number(ESCALATION_ACTIONS.has(b)) - Number(ESCALATION_ACTIONS.has(a)) || a.localeCompare(b));
+  if (!list.length) return '';
+  return `, incl. ${list.slice(0, n).map((a) => displayAction(a, c.cat)).join(', ')}${list.length > n ? ', ...' : ''}`;
+}
+
+function levelSummary(c: Ctx, actions: Iterable<string>): string {
+  const counts = new Map<string, number>();
+  for (const a of actions) {
+    const l = c.cat.byKey.get(a)?.level ?? 'unknown';
+    counts.set(l, (counts.get(l) ?? 0) + 1);
+  }
+  const order = ['Permissions management', 'Write', 'Tagging', 'Read', 'List', 'unknown'];
+  return order
+    .filter((l) => counts.get(l))
+    .slice(0, 2)
+    .map((l) => `+${counts.get(l)} ${l.toLowerCase().replace(' ', '-')}`)
+    .join(', ');
+}
+
+interface Risks {
+  admin?: Grant;
+  wildcardAction?: Grant;
+  notAction?: Grant;
+  notResource?: Grant;
+  perms: Map<string, Grant>;
+  write: Map<string, Grant>;
+  creds: Map<string, Grant>;
+  exfil: Map<string, Grant>;
+  escalation: Map<string, Grant>;
+  publicP: Map<string, Grant>;
+  accounts: Map<string, Grant>;
+  /** Actions on every resource, for "widened from N to M" counts. */
+  allOnStar: Set<string>;
+}
+
+function isAllow(g: Grant): boolean {
+  return g.stmt.effect === 'Allow';
+}
+
+function computeRisks(c: Ctx, grants: Grant[], kind: AwsPolicy['kind']): Risks {
+  const r: Risks = { perms: new Map(), write: new Map(), creds: new Map(), exfil: new Map(), escalation: new Map(), publicP: new Map(), accounts: new Map(), allOnStar: new Set() };
+  const denied = new Set<string>();
+  for (const g of grants) if (!isAllow(g) && !g.conditions.size && onAllResources(g) && !g.principals.length) for (const a of g.actions) denied.add(a);
+  const granted = new Map<string, Grant>();
+  const grantedOnStar = new Map<string, Grant>();
+  for (const g of grants.filter(isAllow)) {
+    const star = onAllResources(g);
+    if (g.allActions && star && !g.stmt.notActions && !g.stmt.notResources && !denied.size) r.admin ??= g;
+    else if (g.allActions && !g.stmt.notActions) r.wildcardAction ??= g;
+    if (g.stmt.notActions) r.notAction ??= g;
+    if (g.stmt.notResources) r.notResource ??= g;
+    for (const a of g.actions) {
+      if (denied.has(a)) continue;
+      if (!granted.has(a)) granted.set(a, g);
+      if (star && !grantedOnStar.has(a)) grantedOnStar.set(a, g);
+    }
+    if (kind !== 'identity' && !hasRestrictingCondition(g)) {
+      for (const p of g.principals) {
+        if (isPublicPrincipal(p)) r.publicP.set(p, r.publicP.get(p) ?? g);
+        else if (accountOfPrincipal(p)) r.accounts.set(p, r.accounts.get(p) ?? g);
+      }
+    }
+  }
+  // Resource policies grant to their principals, not to a holder that could escalate.
+  const identityLike = kind === 'identity';
+  for (const [a, g] of grantedOnStar) {
+    r.allOnStar.add(a);
+    if (!identityLike) continue;
+    if (CREDENTIAL_ACTIONS.has(a)) r.creds.set(a, g);
+    if (EXFILTRATION_ACTIONS.has(a)) r.exfil.set(a, g);
+  }
+  if (identityLike) {
+    for (const a of restrictableAt(grantedOnStar.keys(), 'Permissions management', c.cat)) r.perms.set(a, grantedOnStar.get(a)!);
+    for (const a of restrictableAt(grantedOnStar.keys(), 'Write', c.cat)) r.write.set(a, grantedOnStar.get(a)!);
+    for (const path of ESCALATION_PATHS) {
+      const src = path.needsAllResources ? grantedOnStar : granted;
+      if (path.actions.every((a) => src.has(a))) r.escalation.set(path.name, src.get(path.actions[path.actions.length - 1])!);
+    }
+  }
+  return r;
+}
+
+function newKeys<T>(after: Map<string, T>, before: Map<string, T> | undefined): string[] {
+  return [...after.keys()].filter((k) => !before?.has(k));
+}
+
+function firstResource(g: Grant): string {
+  return g.resources.find(isAllResources) ?? g.resources[0] ?? '*';
+}
+
+function reportRisks(c: Ctx, policy: AwsPolicy, after: Risks, before: Risks | undefined, beforeNode: Node | undefined): void {
+  const key = policy.key;
+  const flag = (g: Grant) => c.flagged.add(g.stmt.node);
+  const widened = (n: number) => (before ? `Action grant widened from ${before.allOnStar.size} to ${n} actions` : `Grants ${n} actions`);
+  if (after.admin && !before?.admin) {
+    flag(after.admin);
+    emit(c, 'iam/aws-admin-access', 'critical', `${widened(after.allOnStar.size)} on Resource ${q(firstResource(after.admin))}: Action '*' is administrator access`, after.admin.stmt.node, `${key}|admin`, beforeNode);
+    for (const g of [...after.perms.values(), ...after.write.values()]) flag(g);
+    return;
+  }
+  if (after.notAction && !before?.notAction) {
+    const g = after.notAction;
+    flag(g);
+    const excluded = (g.stmt.notActions ?? []).map((v) => v.text).join(', ');
+    const star = onAllResources(g);
+    emit(c, 'iam/aws-not-action', star ? 'critical' : 'high', `Allow with NotAction grants ${g.actions.size} actions (everything except ${excluded}) on Resource ${q(firstResource(g))}`, g.stmt.node, `${key}|${excluded}|${g.resources.join(',')}`, beforeNode);
+  }
+  if (after.notResource && !before?.notResource) {
+    const g = after.notResource;
+    flag(g);
+    const except = (g.stmt.notResources ?? []).map((v) => v.text).join(', ');
+    emit(c, 'iam/aws-not-resource', 'high', `Allow with NotResource grants ${g.actions.size} actions on every resource except ${except}${incl(c, g.actions)}`, g.stmt.node, `${key}|${except}`, beforeNode);
+  }
+  if (after.wildcardAction && !before?.wildcardAction) {
+    const g = after.wildcardAction;
+    flag(g);
+    emit(c, 'iam/aws-wildcard-action', 'high', `Grants Action '*' (all ${g.actions.size} actions of every service) on Resource ${q(g.resources.join("', '"))}`, g.stmt.node, `${key}|${g.resources.join(',')}`, beforeNode);
+  }
+  const newEsc = newKeys(after.escalation, before?.escalation);
+  if (newEsc.length) {
+    const g = after.escalation.get(newEsc[0])!;
+    flag(g);
+    const sev: Severity = 'critical';
+    emit(c, 'iam/aws-privilege-escalation', sev, `Opens ${newEsc.length} privilege-escalation path${newEsc.length > 1 ? 's' : ''} (${newEsc.slice(0, 3).join('; ')}${newEsc.length > 3 ? '; ...' : ''}) on Resource ${q(firstResource(g))}`, g.stmt.node, `${key}|${[...after.escalation.keys()].sort().join(',')}`, beforeNode);
+  }
+  const setRule = (ruleId: string, label: string, a: Map<string, Grant>, b: Map<string, Grant> | undefined) => {
+    const added = newKeys(a, b);
+    if (!added.length) return;
+    const g = a.get(added[0])!;
+    flag(g);
+    const msg = before
+      ? `${widened(after.allOnStar.size)} (+${added.length} ${label}${incl(c, added)}) on Resource ${q(firstResource(g))}`
+      : `Grants ${a.size} ${label} action${a.size > 1 ? 's' : ''} on Resource ${q(firstResource(g))}${incl(c, a.keys())}`;
+    emit(c, ruleId, ruleId === 'iam/aws-permissions-management' || ruleId === 'iam/aws-write-unconstrained' ? 'high' : 'high', msg, g.stmt.node, `${key}|${[...a.keys()].sort().join(',')}`, beforeNode);
+  };
+  setRule('iam/aws-permissions-management', 'permissions-management', after.perms, before?.perms);
+  setRule('iam/aws-write-unconstrained', 'write', after.write, before?.write);
+  setRule('iam/aws-credentials-exposure', 'credential-exposing', after.creds, before?.creds);
+  setRule('iam/aws-data-exfiltration', 'data-read', after.exfil, before?.exfil);
+  for (const p of newKeys(after.publicP, before?.publicP)) {
+    const g = after.publicP.get(p)!;
+    flag(g);
+    emit(c, 'iam/aws-public-principal', 'critical', `Allows any principal (${q(p.replace(/^AWS:/, ''))}) ${g.actions.size} action${g.actions.size === 1 ? '' : 's'}${incl(c, g.actions)} on Resource ${q(firstResource(g))} with no condition limiting the caller`, g.stmt.node, `${key}|${p}|${[...g.actions].sort().join(',')}`, beforeNode);
+  }
+  for (const p of newKeys(after.accounts, before?.accounts)) {
+    const g = after.accounts.get(p)!;
+    flag(g);
+    const account = accountOfPrincipal(p)!;
+    emit(c, 'iam/aws-cross-account-principal', policy.kind === 'trust' ? 'high' : 'medium', `${policy.kind === 'trust' ? 'Trust policy lets' : 'Policy lets'} every identity in account ${account} use ${g.actions.size} action${g.actions.size === 1 ? '' : 's'}${incl(c, g.actions)} with no condition limiting the caller`, g.stmt.node, `${key}|${p}`, beforeNode);
+  }
+}
+
+function opaqueList(vals: PolicyValue[]): string {
+  return vals.map((v) => `\`${v.text.length > 60 ? v.text.slice(0, 57) + '...' : v.text}\``).join(', ');
+}
+
+/** Unresolved values that could hide a grant: actions or principals always, resources when the grant is sensitive. */
+function reportUnresolved(c: Ctx, policy: AwsPolicy, g: Grant, before: Grant[] | undefined): void {
+  if (!isAllow(g)) return;
+  const known = (pick: (b: Grant) => PolicyValue[]) => new Set((before ?? []).flatMap(pick).map((v) => v.text));
+  const newOpaque = (vals: PolicyValue[], pick: (b: Grant) => PolicyValue[]) => {
+    const k = known(pick);
+    return vals.filter((v) => !k.has(v.text));
+  };
+  const acts = newOpaque(g.opaqueActions, (b) => b.opaqueActions);
+  if (acts.length) {
+    emit(c, 'iam/aws-unresolved-value', 'low', `Action is a variable (${opaqueList(acts)}); cannot tell which actions it grants on Resource ${q(g.resources[0] ?? '*')}`, acts[0].node, `${policy.key}|action|${acts.map((v) => v.text).join(',')}`);
+  }
+  const princ = newOpaque(g.opaquePrincipals, (b) => b.opaquePrincipals);
+  if (princ.length) {
+    emit(c, 'iam/aws-unresolved-value', 'low', `Principal is a variable (${opaqueList(princ)}); cannot prove it is narrower than ${before?.length ? q(before.flatMap((b) => b.principals)[0] ?? 'before') : 'a specific principal'}`, princ[0].node, `${policy.key}|principal|${princ.map((v) => v.text).join(',')}`);
+  }
+  const res = newOpaque(g.opaqueResources, (b) => b.opaqueResources);
+  if (!res.length) return;
+  const sensitive = restrictableAt(g.actions, 'Permissions management', c.cat).length + [...g.actions].filter((a) => ESCALATION_ACTIONS.has(a)).length;
+  const beforeLiterals = (before ?? []).flatMap((b) => b.resources).filter((r) => r !== '(implicit)');
+  if (before && beforeLiterals.length && !g.resources.length) {
+    emit(c, 'iam/aws-unresolved-value', 'low', `Resource is now a variable (${opaqueList(res)}); cannot prove it is narrower than ${q(beforeLiterals[0])} for ${g.actions.size} actions`, res[0].node, `${policy.key}|resource|${res.map((v) => v.text).join(',')}`);
+  } else if (sensitive) {
+    emit(c, 'iam/aws-unresolved-value', 'low', `${sensitive} permissions-management or escalation action${sensitive > 1 ? 's' : ''}${incl(c, g.actions)} granted on a resource that is a variable (${opaqueList(res)}); cannot prove it is narrower than '*'`, res[0].node, `${policy.key}|resource|${res.map((v) => v.text).join(',')}`);
+  }
+}
+
+/** Widening of a policy that existed before: actions, resources, principals, conditions, denies. */
+function reportWidening(c: Ctx, policy: AwsPolicy, after: Grant[], before: Grant[], beforePolicy: AwsPolicy): void {
+  const allowB = before.filter(isAllow);
+  for (const g of after.filter(isAllow)) {
+    if (c.flagged.has(g.stmt.node)) continue;
+    const cond = new Set<string>();
+    const princ = new Set<string>();
+    const res = new Map<string, Set<string>>();
+    const act = new Map<string, Set<string>>();
+    for (const r of g.resources) {
+      const unc = uncoveredActions(g, r, g.actions, allowB);
+      if (!unc.size) continue;
+      const noCond = uncoveredActions(g, r, unc, allowB, { ignoreConditions: true });
+      for (const a of unc) if (!noCond.has(a)) cond.add(a);
+      const noPrinc = uncoveredActions(g, r, noCond, allowB, { ignoreConditions: true, ignorePrincipals: true });
+      for (const a of noCond) if (!noPrinc.has(a)) princ.add(a);
+      const noRes = uncoveredActions(g, r, noPrinc, allowB, { ignoreConditions: true, ignorePrincipals: true, ignoreResource: true });
+      const widenedRes = [...noPrinc].filter((a) => !noRes.has(a));
+      if (widenedRes.length) res.set(r, new Set(widenedRes));
+      if (noRes.size) act.set(r, noRes);
+    }
+    const node = g.stmt.node;
+    for (const [r, acts] of act) {
+      const beforeOnR = new Set<string>();
+      for (const t of allowB) if (t.resources.some((tr) => patternCovers(tr, r))) for (const a of t.actions) beforeOnR.add(a);
+      const afterOnR = new Set(beforeOnR);
+      for (const a of g.actions) afterOnR.add(a);
+      emit(c, 'iam/aws-action-widened', 'medium', `Action grant widened from ${beforeOnR.size} to ${afterOnR.size} actions (${levelSummary(c, acts)}${incl(c, acts)}) on Resource ${q(r)}`, node, `${policy.key}|${r}|${[...acts].sort().join(',')}`, beforePolicy.node);
+    }
+    for (const [r, acts] of res) {
+      const from = [...new Set(allowB.filter((t) => [...acts].some((a) => t.actions.has(a))).flatMap((t) => t.resources))];
+      emit(c, 'iam/aws-resource-widened', 'medium', `Resource widened from ${from.slice(0, 2).map(q).join(', ')}${from.length > 2 ? ', ...' : ''} to ${q(r)} for ${acts.size} action${acts.size > 1 ? 's' : ''}${incl(c, acts)}`, node, `${policy.key}|${r}|${[...acts].sort().join(',')}`, beforePolicy.node);
+    }
+    if (princ.size) {
+      const from = [...new Set(allowB.filter((t) => [...princ].some((a) => t.actions.has(a))).flatMap((t) => t.principals))];
+      const added = g.principals.filter((p) => !from.includes(p));
+      emit(c, 'iam/aws-principal-widened', 'medium', `Principal widened from ${from.slice(0, 2).map(q).join(', ') || 'none'} to include ${added.slice(0, 2).map(q).join(', ')} for ${princ.size} action${princ.size > 1 ? 's' : ''}${incl(c, princ)}`, node, `${policy.key}|${g.principals.sort().join(',')}`, beforePolicy.node);
+    }
+    if (cond.size) {
+      const dropped = new Set<string>();
+      for (const t of allowB) if ([...cond].some((a) => t.actions.has(a))) for (const x of t.conditions) if (!g.conditions.has(x)) dropped.add(x);
+      const shown = [...dropped].slice(0, 2).map((d) => d.split('|').join(' ')).join('; ');
+      emit(c, 'iam/aws-condition-removed', 'medium', `Condition removed or loosened (${shown || 'condition'}) for ${cond.size} action${cond.size > 1 ? 's' : ''}${incl(c, cond)} on Resource ${q(g.resources[0] ?? '*')}`, node, `${policy.key}|${[...dropped].sort().join(',')}|${[...g.conditions].sort().join(',')}`, beforePolicy.node);
+    }
+    reportUnresolved(c, policy, g, before);
+  }
+  const denyA = after.filter((g) => !isAllow(g));
+  for (const t of before.filter((g) => !isAllow(g))) {
+    let left = new Set(t.actions);
+    for (const r of t.resources) {
+      for (const s of denyA) {
+        if (!s.resources.some((sr) => patternCovers(sr, r))) continue;
+        if (!principalsCovered(t.principals, s.principals)) continue;
+        if (!conditionsCovered(t.conditions, s.conditions)) continue;
+        left = new Set([...left].filter((a) => !s.actions.has(a)));
+      }
+    }
+    if (!left.size) continue;
+    const name = t.stmt.sid ? `Deny statement ${q(t.stmt.sid)}` : 'A Deny statement';
+    const gone = !denyA.length;
+    emit(c, 'iam/aws-deny-removed', 'medium', `${name} ${gone ? 'was removed' : 'was narrowed'}: ${left.size} action${left.size > 1 ? 's' : ''}${incl(c, left)} on Resource ${q(t.resources[0] ?? '*')} no longer explicitly denied`, policy.node, `${policy.key}|deny|${t.stmt.sid ?? ''}|${[...left].sort().join(',')}`, t.stmt.node);
+  }
+}
+
+function reportAttachments(c: Ctx, after: ManagedAttachment[], before: ManagedAttachment[] | undefined): void {
+  const beforeKeys = new Set((before ?? []).map((a) => `${a.key}|${a.name.toLowerCase()}`));
+  const count = (list: ManagedAttachment[] | undefined, name: string) => (list ?? []).filter((a) => a.name.toLowerCase() === name).length;
+  const seen = new Set<string>();
+  for (const a of after) {
+    const name = a.name.toLowerCase();
+    const sev = ADMIN_MANAGED_POLICIES.get(name);
+    if (!sev) continue;
+    const id = `${a.key}|${name}`;
+    if (seen.has(id)) continue;
+    seen.add(id);
+    if (beforeKeys.has(id)) continue;
+    if (before && count(before, name) >= count(after, name)) continue;
+    emit(c, 'iam/aws-admin-managed-policy', sev, `Attaches AWS managed policy ${a.name}, which is ${sev === 'critical' ? 'administrator-equivalent' : 'administrative'} access${a.key ? ` (at ${a.key})` : ''}`, a.node, `${a.key}|${name}`);
+  }
+}
+
+export const iamAwsDetector: Detector = {
+  family: 'iam-aws',
+  rules: AWS_IAM_RULES,
+  run(before, after) {
+    if (!MAY_HOLD_POLICY.test(after.text)) return [];
+    const a = extractAwsPolicies(after);
+    if (!a.policies.length && !a.attachments.length) return [];
+    const b = before && MAY_HOLD_POLICY.test(before.text) ? extractAwsPolicies(before) : undefined;
+    const c: Ctx = { doc: after, ...(before ? { beforeDoc: before } : {}), cat: loadActionCatalog(), out: [], flagged: new Set() };
+    const beforeByKey = new Map((b?.policies ?? []).map((p) => [p.key, p]));
+    for (const policy of a.policies) {
+      const bp = beforeByKey.get(policy.key);
+      const ag = policy.statements.map((s) => grantOf(s, c.cat));
+      const bg = bp ? bp.statements.map((s) => grantOf(s, c.cat)) : undefined;
+      const ar = computeRisks(c, ag, policy.kind);
+      const br = bg ? computeRisks(c, bg, bp!.kind) : undefined;
+      reportRisks(c, policy, ar, br, bp?.node);
+      if (bp && bg) reportWidening(c, policy, ag, bg, bp);
+      else for (const g of ag) reportUnresolved(c, policy, g, undefined);
+    }
+    reportAttachments(c, a.attachments, b?.attachments);
+    return c.out;
+  },
+};

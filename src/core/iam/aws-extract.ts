@@ -1,0 +1,200 @@
+// Finds every AWS policy in a document, whatever language it was written in, by shape: policy JSON
+// (files, CloudFormation properties, embedded strings, jsonencode/JSON.stringify/json.dumps, shell
+// arguments), Terraform `aws_iam_policy_document` data sources, CDK `PolicyStatement` calls, Pulumi
+// `getPolicyDocument`, Lambda permissions, and managed-policy attachments by ARN or name.
+import { get, resolve, scalarText, type Doc, type Node, type Obj } from '../model';
+import {
+  jsonStatements,
+  looksLikeJsonStatement,
+  readJsonStatement,
+  readList,
+  readPropsStatement,
+  type AwsPolicy,
+  type AwsStatement,
+  type PolicyKind,
+  type PolicyValue,
+} from './aws-policy';
+
+export interface ManagedAttachment {
+  /** Where it is attached (key path, array positions replaced by names). */
+  key: string;
+  /** Managed policy name (`AdministratorAccess`). */
+  name: string;
+  node: Node;
+}
+
+export interface ExtractedPolicies {
+  policies: AwsPolicy[];
+  attachments: ManagedAttachment[];
+}
+
+const NAME_KEYS = ['PolicyName', 'policy_name', 'policyName', 'Sid', 'sid', 'name', 'Name'];
+const TRUST_KEY = /assume_?role_?policy|assumedby|assume_role/i;
+const MANAGED_ARN = /^arn:(?:aws[\w-]*|\$\{[^}]*\}):iam::aws:policy\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]+)$/;
+const MANAGED_ARN_IN_TEXT = /arn:(?:aws[\w-]*|\$\{[^}]*\}):iam::aws:policy\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]+)/g;
+/** Keys whose plain string values are managed policy names (SAM `Policies`, CDK helpers). */
+const MANAGED_NAME_KEYS = new Set(['Policies', 'ManagedPolicyArns', 'managed_policy_arns', 'managedPolicies', 'policy_arn', 'PolicyArn', 'policy-arn', 'policyArn']);
+
+interface Collector {
+  policies: Map<string, AwsPolicy>;
+  attachments: ManagedAttachment[];
+  /** Nodes already read as part of a policy, so a statement is never counted twice. */
+  seen: Set<Node>;
+}
+
+function itemName(item: Node, index: number): string {
+  const n = resolve(item);
+  if (n.kind === 'object') {
+    for (const k of NAME_KEYS) {
+      const v = scalarText(get(n, k));
+      if (v) return `[${v}]`;
+    }
+  }
+  return index >= 0 ? '[]' : '';
+}
+
+function addStatements(c: Collector, key: string[], node: Node, stmts: AwsStatement[], kindHint?: PolicyKind): void {
+  if (!stmts.length) return;
+  const k = key.join('/') || '$';
+  let policy = c.policies.get(k);
+  if (!policy) {
+    policy = { key: k, kind: 'identity', statements: [], node };
+    c.policies.set(k, policy);
+  }
+  policy.statements.push(...stmts);
+  const hasPrincipal = policy.statements.some((s) => s.principals || s.notPrincipals);
+  const trustLike = policy.statements.every((s) => (s.actions ?? []).every((a) => /^sts:(AssumeRole|TagSession|SetSourceIdentity)/i.test(a.text)));
+  if (kindHint) policy.kind = kindHint;
+  else if (TRUST_KEY.test(k) || (hasPrincipal && trustLike && policy.statements.some((s) => s.actions?.length))) policy.kind = 'trust';
+  else if (hasPrincipal) policy.kind = 'resource';
+}
+
+function calleeName(callee: string | undefined): string {
+  return (callee ?? '').replace(/\s+/g, '').split('.').pop() ?? '';
+}
+
+/** `AWS::Lambda::Permission` (CloudFormation) and `aws_lambda_permission` (Terraform) as statements. */
+function lambdaPermission(props: Obj, cfn: boolean): AwsStatement {
+  const pick = (cfnKey: string, tfKey: string) => get(props, cfn ? cfnKey : tfKey);
+  const principalVal = readList(pick('Principal', 'principal')) ?? [];
+  const conditions: PolicyValue[] = [];
+  for (const [cfnKey, tfKey, condKey] of [
+    ['SourceArn', 'source_arn', 'aws:SourceArn'],
+    ['SourceAccount', 'source_account', 'aws:SourceAccount'],
+    ['PrincipalOrgID', 'principal_org_id', 'aws:PrincipalOrgID'],
+  ] as const) {
+    const v = pick(cfnKey, tfKey);
+    if (v) for (const x of readList(v) ?? []) conditions.push({ ...x, text: `StringEquals|${condKey.toLowerCase()}|${x.text}` });
+  }
+  return {
+    effect: 'Allow',
+    actions: readList(pick('Action', 'action')),
+    resources: readList(pick('FunctionName', 'function_name')),
+    principals: principalVal.map((p) => ({ ...p, text: /\.amazonaws\.com$/i.test(p.text) ? `Service:${p.text}` : `AWS:${p.text}` })),
+    conditions,
+    node: props,
+  };
+}
+
+function managedName(text: string): string | undefined {
+  return MANAGED_ARN.exec(text)?.[1];
+}
+
+function visit(c: Collector, node: Node, key: string[], parentKey: string | undefined): void {
+  if (c.seen.has(node)) return;
+  const n = resolve(node);
+  if (n !== node) return visit(c, n, key, parentKey);
+  switch (n.kind) {
+    case 'object': {
+      const stmts = jsonStatements(n);
+      if (stmts) {
+        addStatements(c, key, n, stmts.map(readJsonStatement).filter((s): s is AwsStatement => !!s));
+        stmts.forEach((s) => c.seen.add(s));
+        return;
+      }
+      if (n.tag === 'data' && n.labels?.[0] === 'aws_iam_policy_document') {
+        const st = (n.entries.filter((e) => e.key === 'statement').flatMap((e) => {
+          const v = resolve(e.value);
+          return v.kind === 'array' ? v.items : [v];
+        }) as Node[]).map(readPropsStatement).filter((s): s is AwsStatement => !!s);
+        addStatements(c, key, n, st);
+        return;
+      }
+      if ((n.tag === 'resource' && n.labels?.[0] === 'aws_lambda_permission') || scalarText(get(n, 'Type')) === 'AWS::Lambda::Permission') {
+        const cfn = n.tag !== 'resource';
+        const props = cfn ? get(n, 'Properties') : n;
+        if (props?.kind === 'object') addStatements(c, key, props, [lambdaPermission(props, cfn)], 'resource');
+        return;
+      }
+      if (looksLikeJsonStatement(n)) {
+        const s = readJsonStatement(n);
+        if (s) addStatements(c, key, n, [s]);
+        return;
+      }
+      for (const e of n.entries) {
+        const v = resolve(e.value);
+        const seg = v.kind === 'object' && v.labels?.length ? [e.key, ...v.labels].join('.') : e.key;
+        visit(c, e.value, [...key, seg], e.key);
+      }
+      return;
+    }
+    case 'array':
+      n.items.forEach((item) => visit(c, item, [...key, itemName(item, 0)], parentKey));
+      return;
+    case 'string': {
+      const name = managedName(n.value) ?? (parentKey && MANAGED_NAME_KEYS.has(parentKey) && /^[A-Za-z][\w+=,.@-]*$/.test(n.value) ? n.value : undefined);
+      if (name) c.attachments.push({ key: key.join('/'), name, node: n });
+      return;
+    }
+    case 'opaque': {
+      const callee = calleeName(n.callee);
+      const props = n.args?.[0] && resolve(n.args[0]).kind === 'object' ? resolve(n.args[0]) : n.kwargs;
+      if (/^(PolicyStatement|PolicyStatementProps)$/.test(callee) && props) {
+        const s = readPropsStatement(props);
+        if (s) addStatements(c, key, n, [s]);
+        return;
+      }
+      if (callee === 'fromJson' && /PolicyStatement/.test(n.callee ?? '') && n.args?.[0]) {
+        const s = readJsonStatement(n.args[0]);
+        if (s) addStatements(c, key, n, [s]);
+        return;
+      }
+      if (/^(getPolicyDocument|getPolicyDocumentOutput|get_policy_document|get_policy_document_output)$/.test(callee) && props && props.kind === 'object') {
+        const st = [...(readValues(props, 'statements'))].map(readPropsStatement).filter((s): s is AwsStatement => !!s);
+        addStatements(c, key, n, st);
+        return;
+      }
+      if (/^(fromAwsManagedPolicyName|from_aws_managed_policy_name)$/.test(callee) && n.args?.[0]) {
+        const v = resolve(n.args[0]);
+        if (v.kind === 'string') c.attachments.push({ key: key.join('/'), name: v.value.split('/').pop()!, node: n });
+        return;
+      }
+      if (!n.args && !n.kwargs) {
+        for (const m of n.text.matchAll(MANAGED_ARN_IN_TEXT)) c.attachments.push({ key: key.join('/'), name: m[1], node: n });
+        return;
+      }
+      const seg = n.callee ? calleeName(n.callee) : '';
+      for (const a of n.args ?? []) visit(c, a, seg ? [...key, seg] : key, parentKey);
+      if (n.kwargs) for (const e of n.kwargs.entries) visit(c, e.value, seg ? [...key, seg] : key, e.key);
+      return;
+    }
+    default:
+      return;
+  }
+}
+
+function readValues(obj: Obj, key: string): Node[] {
+  const v = get(obj, key);
+  if (!v) return [];
+  return v.kind === 'array' ? v.items.map(resolve) : [v];
+}
+
+/** Every policy and managed-policy attachment in a document. */
+export function extractAwsPolicies(doc: Doc): ExtractedPolicies {
+  const c: Collector = { policies: new Map(), attachments: [], seen: new Set() };
+  for (const root of doc.roots) {
+    const key = root.path.filter((p): p is string => typeof p === 'string');
+    visit(c, root, key, key[key.length - 1]);
+  }
+  return { policies: [...c.policies.values()], attachments: c.attachments };
+}
