@@ -5,11 +5,8 @@ import * as esbuild from 'esbuild';
 import { chmodSync, cpSync, readFileSync, mkdirSync, readdirSync, statSync, existsSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-<<<<<<< HEAD
 import { writeRulesValidator } from './scripts/rules-validator.mjs';
-=======
 import { buildIamTable } from './scripts/build-iam-table.mjs';
->>>>>>> main
 
 const require = createRequire(import.meta.url);
 const watch = process.argv.includes('--watch');
@@ -101,13 +98,10 @@ const builds = [
 
 if (!watch) rmSync('dist', { recursive: true, force: true });
 copyGrammars();
-<<<<<<< HEAD
 // The rules-file validator is generated from the schema so the schema stays the one source of truth.
 writeRulesValidator();
-=======
 // The IAM detector's action table (dist/iam/aws-actions.json.gz), derived from the pinned dataset.
 await buildIamTable(path.resolve('dist/iam/aws-actions.json.gz'));
->>>>>>> main
 if (watch) {
   for (const b of builds) (await esbuild.context(b)).watch();
   console.log('[watch] build started');
