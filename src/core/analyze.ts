@@ -78,6 +78,9 @@ export async function analyzeChange(change: FileChange, opts: AnalyzeOptions): P
   }
   const language = opts.language ?? detectLanguage(path, after.text.slice(0, 200));
   if (!language) return { findings: [], notes: [], analysed: false };
+  if (!after.text.trim()) {
+    return { findings: [], notes: [{ path, level: 'info', message: `empty file (${language}); nothing to analyse` }], analysed: true };
+  }
   if (after.lossy) notes.push({ path, level: 'warning', message: 'invalid UTF-8 replaced with U+FFFD; positions after it may be approximate' });
 
   let beforeDoc: Doc | undefined;
