@@ -167,4 +167,26 @@ describe('CLI', () => {
       assert.ok(validate(JSON.parse(r.stdout)), JSON.stringify(validate.errors));
     });
   });
+
+  describe('fingerprints through the CLI', () => {
+    const fp = (text: string) => {
+      write('fp/policy.json', text);
+      const report = JSON.parse(runCli(['scan', 'fp/policy.json', '--format', 'json'], { cwd: tmp }).stdout);
+      return (report.findings as Array<{ ruleId: string; fingerprint: string }>).filter((f) => f.ruleId === 'iam/aws-admin-access').map((f) => f.fingerprint);
+    };
+
+    it('survive inserted lines and re-indentation, and change with the risky content', () => {
+      const [base] = fp(ADMIN_POLICY);
+      assert.ok(base);
+      const shifted = ADMIN_POLICY.replace('{\n', '{\n  "Id": "added-above",\n\n\n');
+      assert.deepEqual(fp(shifted), [base]);
+      assert.deepEqual(fp(JSON.stringify(JSON.parse(ADMIN_POLICY))), [base]);
+      assert.deepEqual(fp(JSON.stringify(JSON.parse(ADMIN_POLICY), null, 8)), [base]);
+      // A different grant is a different risk: no fingerprint of the admin grant carries over.
+      write('fp/policy.json', ADMIN_POLICY.replace('"Action": "*"', '"Action": "iam:*"'));
+      const changed = JSON.parse(runCli(['scan', 'fp/policy.json', '--format', 'json'], { cwd: tmp }).stdout).findings as Array<{ fingerprint: string }>;
+      assert.ok(changed.length > 0);
+      assert.ok(changed.every((f) => f.fingerprint !== base));
+    });
+  });
 });
