@@ -104,7 +104,7 @@ describe('CLI', () => {
       const r = runCli(['diff', 'before', 'after'], { cwd: tmp });
       assert.equal(r.code, 1, r.stderr);
       const lines = r.stdout.trimEnd().split('\n');
-      assert.match(lines[0], /^after\/iam\/policy\.json:4:5  critical  iam\/aws-admin-access  \S.*$/);
+      assert.match(lines[0], /^iam\/policy\.json:4:5  critical  iam\/aws-admin-access  \S.*$/);
       assert.match(lines[lines.length - 1], /^1 finding in 2 files \(1 critical\)$/);
       assert.doesNotMatch(r.stdout, ANSI);
       assert.equal(r.stderr, '');
@@ -134,7 +134,7 @@ describe('CLI', () => {
       assert.equal(report.version, 1);
       assert.equal(report.findings.length, 1);
       const f = report.findings[0];
-      assert.equal(f.path, 'after/iam/policy.json');
+      assert.equal(f.path, 'iam/policy.json');
       assert.deepEqual(f.range, { startLine: 4, startColumn: 5, endLine: 8, endColumn: 6 });
       assert.match(f.fingerprint, /^[0-9a-f]{64}$/);
     });
@@ -155,7 +155,7 @@ describe('CLI', () => {
       assert.match(rule.helpUri, /^https:\/\/.*\/docs\/rules\/iam\/aws-admin-access\.md$/);
       assert.match(rule.properties['security-severity'], /^\d+\.\d$/);
       assert.match(run.results[0].partialFingerprints['foureyes/v1'], /^[0-9a-f]{64}$/);
-      assert.equal(run.results[0].locations[0].physicalLocation.artifactLocation.uri, 'after/iam/policy.json');
+      assert.equal(run.results[0].locations[0].physicalLocation.artifactLocation.uri, 'iam/policy.json');
       const notes = run.invocations[0].toolExecutionNotifications;
       assert.ok(notes.some((n: { message: { text: string } }) => /skipped: 3\.0 MB is over the 2\.0 MB limit/.test(n.message.text)));
     });

@@ -28,7 +28,9 @@ export const diffCommand: Command = {
       for (const rel of [...rels].sort()) {
         const after = read(path.join(afterArg, rel));
         if (after === null) continue;
-        changes.push({ path: displayPath(path.join(afterArg, rel), base, afterArg), before: read(path.join(beforeArg, rel)), after });
+        // Two trees are two versions of one repository: paths are relative to the tree, so rules
+        // globs and fingerprints do not depend on where the copies live.
+        changes.push({ path: rel, before: read(path.join(beforeArg, rel)), after });
       }
     } else if (!isDirectory(beforeArg) && !isDirectory(afterArg)) {
       changes.push({ path: displayPath(afterArg, base, path.dirname(afterArg)), before: read(beforeArg), after: read(afterArg) ?? new Uint8Array() });
