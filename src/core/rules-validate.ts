@@ -365,6 +365,9 @@ function globsIn(value: unknown): Array<{ path: Seg[]; glob: string }> {
   add(['production', 'kubeContexts'], prod.kubeContexts);
   add(['production', 'hosts'], prod.hosts);
   const drift = obj(root.drift);
+  if (drift.pins && typeof drift.pins === 'object' && !Array.isArray(drift.pins)) {
+    for (const glob of Object.keys(drift.pins)) out.push({ path: ['drift', 'pins', glob], glob });
+  }
   for (const section of ['protect', 'environments', 'pins'] as const) {
     const list = drift[section];
     if (!Array.isArray(list)) continue;

@@ -116,6 +116,27 @@ describe('rules file: validation messages', () => {
     assert.deepEqual(errorsOf(text), []);
   });
 
+  it('accepts every form the drift section reads', () => {
+    const text = JSON.stringify({
+      drift: {
+        protect: [{ files: ['config/**'], keys: ['db.*'], severity: 'high' }],
+        environments: [{ files: 'deploy/{env}/values.yaml' }],
+        pins: { 'config/prod/*.yaml': { 'tls.verify': true, replicas: 3 } },
+        safety: {
+          off: ['tls-verify'],
+          add: [
+            { id: 'cache-auth', description: 'Cache auth turned off', keys: 'cache.auth', unsafe: ['none', false, { lowered: true, max: 2 }], rule: 'drift/security-toggle', when: { production: true } },
+            { id: 'pg-ssl', params: ['sslmode'], unsafe: [{ equals: ['disable'] }], files: 'config/**' },
+          ],
+        },
+      },
+    });
+    assert.deepEqual(errorsOf(text), []);
+    assert.match(errorsOf('{"drift": {"environments": [{"files": "{env}/{env}.yaml"}]}}')[0], /exactly once/);
+    assert.match(errorsOf('{"drift": {"pins": {"/abs/*.yaml": {"a": 1}}}}')[0], /drift\.pins\["\/abs\/\*\.yaml"\]: globs match repository-relative paths/);
+    assert.match(errorsOf('{"drift": {"safety": {"add": [{"id": "x", "unsafe": [{"bigger": 1}]}]}}}')[0], /unsafe\[0\]: must be a value, or/);
+  });
+
   it('checks identifiers: keys, accounts, subscriptions, environments', () => {
     assert.deepEqual(errorsOf(`{"seniors": [{"id": "a", "publicKey": "ssh-dss AAAAB3NzaC1kc3MAAACBAP"}]}`), [
       '1: seniors[0].publicKey: must be an SSH public key line (ssh-ed25519, ssh-rsa or ecdsa-sha2-* followed by the base64 key)',
