@@ -189,4 +189,11 @@ describe('CLI', () => {
       assert.ok(changed.every((f) => f.fingerprint !== base));
     });
   });
+
+  it('the demo (npm run demo) reports the three risky edits', () => {
+    const r = runCli(['diff', 'examples/demo/before', 'examples/demo/after', '--rules', 'examples/demo/.foureyes/rules.jsonc', '--format', 'json']);
+    assert.equal(r.code, 1, r.stderr);
+    const ids = new Set((JSON.parse(r.stdout).findings as Array<{ ruleId: string }>).map((f) => f.ruleId));
+    for (const id of ['iam/aws-admin-access', 'endpoint/credential-in-url', 'drift/tls-verification']) assert.ok(ids.has(id), id);
+  });
 });
