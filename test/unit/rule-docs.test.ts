@@ -5,9 +5,9 @@ import { allRules } from '../../src/core/detectors/registry';
 import { REPO_ROOT } from './helpers';
 
 describe('rule documentation', () => {
-  it('has a page for every rule id of the k8s, ci and agent families', () => {
+  it('has a page for every rule id of the k8s, gcp, azure, exposure, ci and agent families', () => {
     const missing = allRules()
-      .filter((r) => /^(iam\/k8s-|ci\/|agent\/)/.test(r.id))
+      .filter((r) => /^(iam\/(k8s|gcp|azure)-|exposure\/|ci\/|agent\/)/.test(r.id))
       .filter((r) => !existsSync(path.join(REPO_ROOT, 'docs/rules', `${r.id}.md`)))
       .map((r) => r.id);
     assert.deepEqual(missing, []);
