@@ -5,7 +5,7 @@
 // with numbers; narrowing, re-ordering and reformatting are not findings.
 import { makeFinding, type Finding, type Severity } from '../findings';
 import type { Doc, Node } from '../model';
-import { displayAction, loadActionCatalog, type ActionCatalog } from '../iam/aws-actions';
+import { displayAction, loadActionCatalog, type AccessLevel, type ActionCatalog } from '../iam/aws-actions';
 import { extractAwsPolicies, type ManagedAttachment } from '../iam/aws-extract';
 import { grantOf, isAllResources, patternCovers, principalsCovered, conditionsCovered, uncoveredActions, type Grant } from '../iam/aws-grant';
 import type { AwsPolicy, PolicyValue } from '../iam/aws-policy';
@@ -76,11 +76,25 @@ function emit(c: Ctx, ruleId: string, severity: Severity, message: string, node:
 
 const ESCALATION_ACTIONS = new Set(ESCALATION_PATHS.flatMap((p) => p.actions));
 
-/** Up to three actions to name, escalation actions first. */
+/** Up to three actions to name, escalation actions first (one pass: grants can hold 22k actions). */
 function incl(c: Ctx, actions: Iterable<string>, n = 3): string {
-  const list = [...actions].sort((a, b) => Number(ESCALATION_ACTIONS.has(b)) - Number(ESCALATION_ACTIONS.has(a)) || a.localeCompare(b));
-  if (!list.length) return '';
-  return `, incl. ${list.slice(0, n).map((a) => displayAction(a, c.cat)).join(', ')}${list.length > n ? ', ...' : ''}`;
+  const better = (a: string, b: string) => Number(ESCALATION_ACTIONS.has(b)) - Number(ESCALATION_ACTIONS.has(a)) || (a < b ? -1 : a > b ? 1 : 0);
+  const top: string[] = [];
+  let count = 0;
+  for (const a of actions) {
+    count++;
+    if (top.length === n && better(a, top[n - 1]) >= 0) continue;
+    top.push(a);
+    top.sort(better);
+    if (top.length > n) top.pop();
+  }
+  if (!count) return '';
+  return `, incl. ${top.map((a) => displayAction(a, c.cat)).join(', ')}${count > n ? ', ...' : ''}`;
+}
+
+/** Fingerprint content for a grant's actions: `*` stays symbolic. */
+function actionsContent(c: Ctx, actions: ReadonlySet<string>): string {
+  return actions === c.cat.allKeySet ? '*' : [...actions].sort().join(',');
 }
 
 function levelSummary(c: Ctx, actions: Iterable<string>): string {
@@ -109,8 +123,8 @@ interface Risks {
   escalation: Map<string, Grant>;
   publicP: Map<string, Grant>;
   accounts: Map<string, Grant>;
-  /** Actions on every resource, for "widened from N to M" counts. */
-  allOnStar: Set<string>;
+  /** Number of actions on every resource, for "widened from N to M" counts. */
+  allOnStar: number;
 }
 
 function isAllow(g: Grant): boolean {
@@ -118,21 +132,29 @@ function isAllow(g: Grant): boolean {
 }
 
 function computeRisks(c: Ctx, grants: Grant[], kind: AwsPolicy['kind']): Risks {
-  const r: Risks = { perms: new Map(), write: new Map(), creds: new Map(), exfil: new Map(), escalation: new Map(), publicP: new Map(), accounts: new Map(), allOnStar: new Set() };
-  const denied = new Set<string>();
-  for (const g of grants) if (!isAllow(g) && !g.conditions.size && onAllResources(g) && !g.principals.length) for (const a of g.actions) denied.add(a);
+  const r: Risks = { perms: new Map(), write: new Map(), creds: new Map(), exfil: new Map(), escalation: new Map(), publicP: new Map(), accounts: new Map(), allOnStar: 0 };
+  // Unconditional denies on every resource, kept as the grants' own sets (no copy of a `*`).
+  const denies = grants.filter((g) => !isAllow(g) && !g.conditions.size && onAllResources(g) && !g.principals.length && g.actions.size);
+  const denied = denies.length ? (a: string) => denies.some((d) => d.actions.has(a)) : () => false;
   const granted = new Map<string, Grant>();
   const grantedOnStar = new Map<string, Grant>();
+  // A plain `Action: "*"` grant is kept symbolic: it covers every action not granted earlier.
+  let everything: Grant | undefined;
+  let everythingOnStar: Grant | undefined;
   for (const g of grants.filter(isAllow)) {
     const star = onAllResources(g);
-    if (g.allActions && star && !g.stmt.notActions && !g.stmt.notResources && !denied.size) r.admin ??= g;
+    if (g.allActions && star && !g.stmt.notActions && !g.stmt.notResources && !denies.length) r.admin ??= g;
     else if (g.allActions && !g.stmt.notActions) r.wildcardAction ??= g;
     if (g.stmt.notActions) r.notAction ??= g;
     if (g.stmt.notResources) r.notResource ??= g;
-    for (const a of g.actions) {
-      if (denied.has(a)) continue;
-      if (!granted.has(a)) granted.set(a, g);
-      if (star && !grantedOnStar.has(a)) grantedOnStar.set(a, g);
+    if (g.actions === c.cat.allKeySet) {
+      everything ??= g;
+      if (star) everythingOnStar ??= g;
+    } else if (!(everythingOnStar && star) && !(everything && !star)) {
+      for (const a of g.actions) {
+        if (!granted.has(a)) granted.set(a, g);
+        if (star && !grantedOnStar.has(a)) grantedOnStar.set(a, g);
+      }
     }
     if (kind !== 'identity' && !hasRestrictingCondition(g)) {
       for (const p of g.principals) {
@@ -141,21 +163,43 @@ function computeRisks(c: Ctx, grants: Grant[], kind: AwsPolicy['kind']): Risks {
       }
     }
   }
-  // Resource policies grant to their principals, not to a holder that could escalate.
-  const identityLike = kind === 'identity';
-  for (const [a, g] of grantedOnStar) {
-    r.allOnStar.add(a);
-    if (!identityLike) continue;
-    if (CREDENTIAL_ACTIONS.has(a)) r.creds.set(a, g);
-    if (EXFILTRATION_ACTIONS.has(a)) r.exfil.set(a, g);
+  const onStar = (a: string): Grant | undefined => (denied(a) ? undefined : grantedOnStar.get(a) ?? everythingOnStar);
+  const anywhere = (a: string): Grant | undefined => (denied(a) ? undefined : granted.get(a) ?? grantedOnStar.get(a) ?? everything);
+  const extra = [...grantedOnStar.keys()].filter((a) => !denied(a));
+  if (everythingOnStar && denies.length) {
+    // Only a deny makes the symbolic `*` enumerate: count what it leaves.
+    const known = new Set<string>();
+    for (const a of c.cat.allKeys) if (!denied(a)) known.add(a);
+    r.allOnStar = known.size + extra.filter((a) => !known.has(a) && !c.cat.byKey.get(a)).length;
+  } else if (everythingOnStar) {
+    r.allOnStar = c.cat.allKeySet.size + extra.filter((a) => !c.cat.byKey.get(a)).length;
+  } else {
+    r.allOnStar = extra.length;
   }
-  if (identityLike) {
-    for (const a of restrictableAt(grantedOnStar.keys(), 'Permissions management', c.cat)) r.perms.set(a, grantedOnStar.get(a)!);
-    for (const a of restrictableAt(grantedOnStar.keys(), 'Write', c.cat)) r.write.set(a, grantedOnStar.get(a)!);
-    for (const path of ESCALATION_PATHS) {
-      const src = path.needsAllResources ? grantedOnStar : granted;
-      if (path.actions.every((a) => src.has(a))) r.escalation.set(path.name, src.get(path.actions[path.actions.length - 1])!);
+  // Administrator access subsumes every other stand-alone risk (reportRisks stops at it), so the
+  // per-action sets are not built for it.
+  if (kind !== 'identity' || r.admin) return r;
+  // Resource policies grant to their principals, not to a holder that could escalate.
+  for (const a of CREDENTIAL_ACTIONS) {
+    const g = onStar(a);
+    if (g) r.creds.set(a, g);
+  }
+  for (const a of EXFILTRATION_ACTIONS) {
+    const g = onStar(a);
+    if (g) r.exfil.set(a, g);
+  }
+  const levelSet = (level: AccessLevel, into: Map<string, Grant>) => {
+    const candidates = everythingOnStar ? c.cat.restrictableAt(level) : restrictableAt(grantedOnStar.keys(), level, c.cat);
+    for (const a of candidates) {
+      const g = onStar(a);
+      if (g) into.set(a, g);
     }
+  };
+  levelSet('Permissions management', r.perms);
+  levelSet('Write', r.write);
+  for (const path of ESCALATION_PATHS) {
+    const src = path.needsAllResources ? onStar : anywhere;
+    if (path.actions.every((a) => src(a))) r.escalation.set(path.name, src(path.actions[path.actions.length - 1])!);
   }
   return r;
 }
@@ -171,10 +215,10 @@ function firstResource(g: Grant): string {
 function reportRisks(c: Ctx, policy: AwsPolicy, after: Risks, before: Risks | undefined, beforeNode: Node | undefined): void {
   const key = policy.key;
   const flag = (g: Grant) => c.flagged.add(g.stmt.node);
-  const widened = (n: number) => (before ? `Action grant widened from ${before.allOnStar.size} to ${n} actions` : `Grants ${n} actions`);
+  const widened = (n: number) => (before ? `Action grant widened from ${before.allOnStar} to ${n} actions` : `Grants ${n} actions`);
   if (after.admin && !before?.admin) {
     flag(after.admin);
-    emit(c, 'iam/aws-admin-access', 'critical', `${widened(after.allOnStar.size)} on Resource ${q(firstResource(after.admin))}: Action '*' is administrator access`, after.admin.stmt.node, `${key}|admin`, beforeNode);
+    emit(c, 'iam/aws-admin-access', 'critical', `${widened(after.allOnStar)} on Resource ${q(firstResource(after.admin))}: Action '*' is administrator access`, after.admin.stmt.node, `${key}|admin`, beforeNode);
     for (const g of [...after.perms.values(), ...after.write.values()]) flag(g);
     return;
   }
@@ -209,7 +253,7 @@ function reportRisks(c: Ctx, policy: AwsPolicy, after: Risks, before: Risks | un
     const g = a.get(added[0])!;
     flag(g);
     const msg = before
-      ? `${widened(after.allOnStar.size)} (+${added.length} ${label}${incl(c, added)}) on Resource ${q(firstResource(g))}`
+      ? `${widened(after.allOnStar)} (+${added.length} ${label}${incl(c, added)}) on Resource ${q(firstResource(g))}`
       : `Grants ${a.size} ${label} action${a.size > 1 ? 's' : ''} on Resource ${q(firstResource(g))}${incl(c, a.keys())}`;
     emit(c, ruleId, ruleId === 'iam/aws-permissions-management' || ruleId === 'iam/aws-write-unconstrained' ? 'high' : 'high', msg, g.stmt.node, `${key}|${[...a.keys()].sort().join(',')}`, beforeNode);
   };
@@ -220,7 +264,7 @@ function reportRisks(c: Ctx, policy: AwsPolicy, after: Risks, before: Risks | un
   for (const p of newKeys(after.publicP, before?.publicP)) {
     const g = after.publicP.get(p)!;
     flag(g);
-    emit(c, 'iam/aws-public-principal', 'critical', `Allows any principal (${q(p.replace(/^AWS:/, ''))}) ${g.actions.size} action${g.actions.size === 1 ? '' : 's'}${incl(c, g.actions)} on Resource ${q(firstResource(g))} with no condition limiting the caller`, g.stmt.node, `${key}|${p}|${[...g.actions].sort().join(',')}`, beforeNode);
+    emit(c, 'iam/aws-public-principal', 'critical', `Allows any principal (${q(p.replace(/^AWS:/, ''))}) ${g.actions.size} action${g.actions.size === 1 ? '' : 's'}${incl(c, g.actions)} on Resource ${q(firstResource(g))} with no condition limiting the caller`, g.stmt.node, `${key}|${p}|${actionsContent(c, g.actions)}`, beforeNode);
   }
   for (const p of newKeys(after.accounts, before?.accounts)) {
     const g = after.accounts.get(p)!;
