@@ -3,7 +3,8 @@
 // own (admin, escalation, public principals, unconstrained write or permissions management) are
 // reported when the change introduces them; any other widening of an existing policy is reported
 // with numbers; narrowing, re-ordering and reformatting are not findings.
-import { makeFinding, type Finding, type Severity } from '../findings';
+import { makeFinding, severityRank, type Finding, type Severity } from '../findings';
+import type { ResolvedRules } from '../rules';
 import type { Doc, Node } from '../model';
 import { displayAction, loadActionCatalog, type AccessLevel, type ActionCatalog } from '../iam/aws-actions';
 import { extractAwsPolicies, type ManagedAttachment } from '../iam/aws-extract';
@@ -53,13 +54,59 @@ interface Ctx {
   out: Finding[];
   /** Statements already carrying a risk finding: no generic widening finding on top. */
   flagged: Set<Node>;
+  /** Stand-alone risks collected while `reportRisks` runs, merged per statement afterwards. */
+  pending?: PendingRisk[];
+  rules?: ResolvedRules;
+}
+
+interface PendingRisk {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  node: Node;
+  content: string;
+  beforeNode?: Node;
+  /** Short, quantified name of the risk for the merged message ("+27 permissions-management"). */
+  summary: string;
+}
+
+/**
+ * One finding per statement: its stand-alone risks (escalation, permissions management, write,
+ * credentials, exfiltration, public or whole-account principal, ...) are merged so a single
+ * `iam:*` + `s3:*` on `*` is one finding listing them. The most severe rule (after the rules
+ * file's overrides; rules turned off drop out first) names the finding; the fingerprint covers all
+ * of them, so an approval goes stale when any of them changes.
+ */
+function flushRisks(c: Ctx): void {
+  const pending = c.pending ?? [];
+  c.pending = undefined;
+  const byNode = new Map<Node, PendingRisk[]>();
+  for (const p of pending) {
+    const o = c.rules?.override(p.ruleId);
+    if (o?.off) continue;
+    const risk = o?.severity ? { ...p, severity: o.severity } : p;
+    const list = byNode.get(p.node) ?? [];
+    list.push(risk);
+    byNode.set(p.node, list);
+  }
+  for (const list of byNode.values()) {
+    const order = AWS_IAM_RULES.map((r) => r.id);
+    list.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || order.indexOf(a.ruleId) - order.indexOf(b.ruleId));
+    const [top, ...rest] = list;
+    const also = rest.length ? `; also ${rest.map((r) => r.summary).join('; ')}` : '';
+    emit(c, top.ruleId, top.severity, top.message + also, top.node, [top.content, ...rest.map((r) => `${r.ruleId}|${r.content}`)].join('||'), top.beforeNode);
+  }
 }
 
 function q(s: string): string {
   return `'${s}'`;
 }
 
-function emit(c: Ctx, ruleId: string, severity: Severity, message: string, node: Node, content: string, beforeNode?: Node): void {
+function emit(c: Ctx, ruleId: string, severity: Severity, message: string, node: Node, content: string, beforeNode?: Node, summary?: string): void {
+  if (c.pending && summary) {
+    c.pending.push({ ruleId, severity, message, node, content, beforeNode, summary });
+    return;
+  }
   c.out.push(
     makeFinding({
       ruleId,
@@ -227,25 +274,25 @@ function reportRisks(c: Ctx, policy: AwsPolicy, after: Risks, before: Risks | un
     flag(g);
     const excluded = (g.stmt.notActions ?? []).map((v) => v.text).join(', ');
     const star = onAllResources(g);
-    emit(c, 'iam/aws-not-action', star ? 'critical' : 'high', `Allow with NotAction grants ${g.actions.size} actions (everything except ${excluded}) on Resource ${q(firstResource(g))}`, g.stmt.node, `${key}|${excluded}|${g.resources.join(',')}`, beforeNode);
+    emit(c, 'iam/aws-not-action', star ? 'critical' : 'high', `Allow with NotAction grants ${g.actions.size} actions (everything except ${excluded}) on Resource ${q(firstResource(g))}`, g.stmt.node, `${key}|${excluded}|${g.resources.join(',')}`, beforeNode, `Allow with NotAction (${g.actions.size} actions)`);
   }
   if (after.notResource && !before?.notResource) {
     const g = after.notResource;
     flag(g);
     const except = (g.stmt.notResources ?? []).map((v) => v.text).join(', ');
-    emit(c, 'iam/aws-not-resource', 'high', `Allow with NotResource grants ${g.actions.size} actions on every resource except ${except}${incl(c, g.actions)}`, g.stmt.node, `${key}|${except}`, beforeNode);
+    emit(c, 'iam/aws-not-resource', 'high', `Allow with NotResource grants ${g.actions.size} actions on every resource except ${except}${incl(c, g.actions)}`, g.stmt.node, `${key}|${except}`, beforeNode, `Allow with NotResource`);
   }
   if (after.wildcardAction && !before?.wildcardAction) {
     const g = after.wildcardAction;
     flag(g);
-    emit(c, 'iam/aws-wildcard-action', 'high', `Grants Action '*' (all ${g.actions.size} actions of every service) on Resource ${q(g.resources.join("', '"))}`, g.stmt.node, `${key}|${g.resources.join(',')}`, beforeNode);
+    emit(c, 'iam/aws-wildcard-action', 'high', `Grants Action '*' (all ${g.actions.size} actions of every service) on Resource ${q(g.resources.join("', '"))}`, g.stmt.node, `${key}|${g.resources.join(',')}`, beforeNode, `Action '*'`);
   }
   const newEsc = newKeys(after.escalation, before?.escalation);
   if (newEsc.length) {
     const g = after.escalation.get(newEsc[0])!;
     flag(g);
     const sev: Severity = 'critical';
-    emit(c, 'iam/aws-privilege-escalation', sev, `Opens ${newEsc.length} privilege-escalation path${newEsc.length > 1 ? 's' : ''} (${newEsc.slice(0, 3).join('; ')}${newEsc.length > 3 ? '; ...' : ''}) on Resource ${q(firstResource(g))}`, g.stmt.node, `${key}|${[...after.escalation.keys()].sort().join(',')}`, beforeNode);
+    emit(c, 'iam/aws-privilege-escalation', sev, `Opens ${newEsc.length} privilege-escalation path${newEsc.length > 1 ? 's' : ''} (${newEsc.slice(0, 3).join('; ')}${newEsc.length > 3 ? '; ...' : ''}) on Resource ${q(firstResource(g))}`, g.stmt.node, `${key}|${[...after.escalation.keys()].sort().join(',')}`, beforeNode, `${newEsc.length} privilege-escalation path${newEsc.length > 1 ? 's' : ''} (${newEsc.slice(0, 2).join('; ')}${newEsc.length > 2 ? '; ...' : ''})`);
   }
   const setRule = (ruleId: string, label: string, a: Map<string, Grant>, b: Map<string, Grant> | undefined) => {
     const added = newKeys(a, b);
@@ -255,7 +302,7 @@ function reportRisks(c: Ctx, policy: AwsPolicy, after: Risks, before: Risks | un
     const msg = before
       ? `${widened(after.allOnStar)} (+${added.length} ${label}${incl(c, added)}) on Resource ${q(firstResource(g))}`
       : `Grants ${a.size} ${label} action${a.size > 1 ? 's' : ''} on Resource ${q(firstResource(g))}${incl(c, a.keys())}`;
-    emit(c, ruleId, ruleId === 'iam/aws-permissions-management' || ruleId === 'iam/aws-write-unconstrained' ? 'high' : 'high', msg, g.stmt.node, `${key}|${[...a.keys()].sort().join(',')}`, beforeNode);
+    emit(c, ruleId, ruleId === 'iam/aws-permissions-management' || ruleId === 'iam/aws-write-unconstrained' ? 'high' : 'high', msg, g.stmt.node, `${key}|${[...a.keys()].sort().join(',')}`, beforeNode, `${a.size} ${label} action${a.size > 1 ? 's' : ''} on ${q(firstResource(g))}${incl(c, a.keys(), 2)}`);
   };
   setRule('iam/aws-permissions-management', 'permissions-management', after.perms, before?.perms);
   setRule('iam/aws-write-unconstrained', 'write', after.write, before?.write);
@@ -264,13 +311,13 @@ function reportRisks(c: Ctx, policy: AwsPolicy, after: Risks, before: Risks | un
   for (const p of newKeys(after.publicP, before?.publicP)) {
     const g = after.publicP.get(p)!;
     flag(g);
-    emit(c, 'iam/aws-public-principal', 'critical', `Allows any principal (${q(p.replace(/^AWS:/, ''))}) ${g.actions.size} action${g.actions.size === 1 ? '' : 's'}${incl(c, g.actions)} on Resource ${q(firstResource(g))} with no condition limiting the caller`, g.stmt.node, `${key}|${p}|${actionsContent(c, g.actions)}`, beforeNode);
+    emit(c, 'iam/aws-public-principal', 'critical', `Allows any principal (${q(p.replace(/^AWS:/, ''))}) ${g.actions.size} action${g.actions.size === 1 ? '' : 's'}${incl(c, g.actions)} on Resource ${q(firstResource(g))} with no condition limiting the caller`, g.stmt.node, `${key}|${p}|${actionsContent(c, g.actions)}`, beforeNode, `any principal (${q(p.replace(/^AWS:/, ''))})`);
   }
   for (const p of newKeys(after.accounts, before?.accounts)) {
     const g = after.accounts.get(p)!;
     flag(g);
     const account = accountOfPrincipal(p)!;
-    emit(c, 'iam/aws-cross-account-principal', policy.kind === 'trust' ? 'high' : 'medium', `${policy.kind === 'trust' ? 'Trust policy lets' : 'Policy lets'} every identity in account ${account} use ${g.actions.size} action${g.actions.size === 1 ? '' : 's'}${incl(c, g.actions)} with no condition limiting the caller`, g.stmt.node, `${key}|${p}`, beforeNode);
+    emit(c, 'iam/aws-cross-account-principal', policy.kind === 'trust' ? 'high' : 'medium', `${policy.kind === 'trust' ? 'Trust policy lets' : 'Policy lets'} every identity in account ${account} use ${g.actions.size} action${g.actions.size === 1 ? '' : 's'}${incl(c, g.actions)} with no condition limiting the caller`, g.stmt.node, `${key}|${p}`, beforeNode, `every identity in account ${account}`);
   }
 }
 
@@ -389,12 +436,12 @@ function reportAttachments(c: Ctx, after: ManagedAttachment[], before: ManagedAt
 export const iamAwsDetector: Detector = {
   family: 'iam-aws',
   rules: AWS_IAM_RULES,
-  run(before, after) {
+  run(before, after, ctx) {
     if (!MAY_HOLD_POLICY.test(after.text)) return [];
     const a = extractAwsPolicies(after);
     if (!a.policies.length && !a.attachments.length) return [];
     const b = before && MAY_HOLD_POLICY.test(before.text) ? extractAwsPolicies(before) : undefined;
-    const c: Ctx = { doc: after, ...(before ? { beforeDoc: before } : {}), cat: loadActionCatalog(), out: [], flagged: new Set() };
+    const c: Ctx = { doc: after, ...(before ? { beforeDoc: before } : {}), cat: loadActionCatalog(), out: [], flagged: new Set(), ...(ctx?.rules ? { rules: ctx.rules } : {}) };
     const beforeByKey = new Map((b?.policies ?? []).map((p) => [p.key, p]));
     for (const policy of a.policies) {
       const bp = beforeByKey.get(policy.key);
@@ -402,7 +449,9 @@ export const iamAwsDetector: Detector = {
       const bg = bp ? bp.statements.map((s) => grantOf(s, c.cat)) : undefined;
       const ar = computeRisks(c, ag, policy.kind);
       const br = bg ? computeRisks(c, bg, bp!.kind) : undefined;
+      c.pending = [];
       reportRisks(c, policy, ar, br, bp?.node);
+      flushRisks(c);
       if (bp && bg) reportWidening(c, policy, ag, bg, bp);
       else for (const g of ag) reportUnresolved(c, policy, g, undefined);
     }
