@@ -55,9 +55,14 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
-if (require.main === module) {
+/** Grammars beside the bundle, unless FOUREYES_GRAMMAR_DIR says otherwise (the hook's runtime copy). */
+export function useBundledGrammars(): void {
   if (process.env.FOUREYES_GRAMMAR_DIR) setGrammarDir(process.env.FOUREYES_GRAMMAR_DIR);
   else setGrammarDir(path.join(__dirname, 'grammars'));
+}
+
+if (require.main === module) {
+  useBundledGrammars();
   const io: CliIO = {
     cwd: process.cwd(),
     env: process.env,

@@ -1,7 +1,7 @@
 // One file's change -> findings and notes: decode, detect language, parse, run detectors, apply rules.
 import { minimatch } from 'minimatch';
 import { DETECTORS } from './detectors/registry';
-import type { DetectorContext } from './detectors/detector';
+import type { Detector, DetectorContext } from './detectors/detector';
 import { compareFindings, type Finding } from './findings';
 import { detectLanguage } from './languages';
 import type { Doc, LanguageId } from './model';
@@ -38,6 +38,8 @@ export interface AnalyzeOptions {
   mode: 'scan' | 'diff';
   /** Force a language instead of detecting it. */
   language?: LanguageId;
+  /** Detectors run in addition to the registry (test-only detectors). */
+  extraDetectors?: readonly Detector[];
 }
 
 const PROD_SEGMENT = /(^|[/._-])(prod|production|prd)([/._-]|$)/i;
@@ -105,7 +107,7 @@ export async function analyzeChange(change: FileChange, opts: AnalyzeOptions): P
 
   const ctx: DetectorContext = { rules, isProductionFile: isProductionPath(path, rules), mode: opts.mode };
   const findings: Finding[] = [];
-  for (const detector of DETECTORS) {
+  for (const detector of [...DETECTORS, ...(opts.extraDetectors ?? [])]) {
     try {
       for (const f of detector.run(beforeDoc, afterDoc, ctx)) {
         const o = rules.override(f.ruleId);

@@ -188,11 +188,17 @@ export function stringList(node: Node | undefined): Array<string | undefined> {
 
 export type Visitor = (node: Node, parent: Node | undefined) => void | 'skip';
 
-/** Depth-first walk over a node and everything below it, embedded documents included. */
+/**
+ * Depth-first walk over a node and everything below it, embedded documents included. A node
+ * reachable twice (a shell `--flag value` is both in `args` and in `kwargs`) is visited once.
+ */
 export function walk(node: Node, visit: Visitor, parent?: Node): void {
   const stack: Array<[Node, Node | undefined]> = [[node, parent]];
+  const seen = new Set<Node>();
   while (stack.length) {
     const [n, p] = stack.pop()!;
+    if (seen.has(n)) continue;
+    seen.add(n);
     if (visit(n, p) === 'skip') continue;
     const children: Node[] = [];
     switch (n.kind) {

@@ -5,12 +5,22 @@ import type { Doc, LanguageId, Node } from './model';
 import { LineIndex } from './text';
 import { LowerContext, type EmbeddedParsers, type Lowerer } from './lower/context';
 import { lowerJson } from './lower/json';
+import { lowerBash } from './lower/bash';
+import { lowerGo } from './lower/go';
+import { lowerJavaScript } from './lower/javascript';
+import { lowerPython } from './lower/python';
 import { lowerYaml } from './lower/yaml';
 
 const LOWERERS: Partial<Record<LanguageId, Lowerer>> = {
   json: lowerJson,
   jsonc: lowerJson,
   yaml: lowerYaml,
+  typescript: lowerJavaScript,
+  tsx: lowerJavaScript,
+  javascript: lowerJavaScript,
+  python: lowerPython,
+  go: lowerGo,
+  bash: lowerBash,
 };
 
 /** Languages whose strings may hold YAML documents worth lowering (HCL heredocs, shell). */

@@ -1,9 +1,12 @@
 // The detector families the engine runs, in order. Add a family here and nowhere else.
 import type { Detector, RuleMeta } from './detector';
+import { agentPermissionsDetector } from './agent-permissions';
+import { ciWorkflowDetector } from './ci-workflow';
 import { endpointDetector } from './endpoint';
 import { iamAwsDetector } from './iam-aws';
+import { k8sRbacDetector } from './k8s-rbac';
 
-export const DETECTORS: readonly Detector[] = [endpointDetector, iamAwsDetector];
+export const DETECTORS: readonly Detector[] = [endpointDetector, iamAwsDetector, k8sRbacDetector, ciWorkflowDetector, agentPermissionsDetector];
 
 export function allRules(): RuleMeta[] {
   return DETECTORS.flatMap((d) => d.rules);
