@@ -1,6 +1,7 @@
 // Running analysis over a set of file changes and printing the report in the chosen format.
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { analyzeChange, type FileChange, type FileNote } from '../core/analyze';
+import { analyzeChange, type FileChange, type FileNote, type SiblingSource } from '../core/analyze';
 import { allRules } from '../core/detectors/registry';
 import type { Finding } from '../core/findings';
 import { toJsonReport } from '../core/output/json';
@@ -17,12 +18,12 @@ export interface RunResult {
   analysed: number;
 }
 
-export async function analyzeAll(changes: Iterable<FileChange>, rules: ResolvedRules, mode: 'scan' | 'diff'): Promise<RunResult> {
+export async function analyzeAll(changes: Iterable<FileChange>, rules: ResolvedRules, mode: 'scan' | 'diff', siblings?: SiblingSource): Promise<RunResult> {
   const findings: Finding[] = [];
   const notes: FileNote[] = [];
   let analysed = 0;
   for (const change of changes) {
-    const r = await analyzeChange(change, { rules, mode });
+    const r = await analyzeChange(change, { rules, mode, siblings });
     findings.push(...r.findings);
     notes.push(...r.notes);
     if (r.analysed) analysed++;
@@ -56,4 +57,24 @@ export function displayPath(abs: string, base: string, fallbackBase: string): st
 /** The directory rule globs are relative to: the one holding `.foureyes/`, else the cwd. */
 export function rulesBase(rules: ResolvedRules, cwd: string): string {
   return rules.source ? path.dirname(path.dirname(rules.source)) : cwd;
+}
+
+/** Other files of the run, by repo-relative path, read from disk on demand. */
+export function fileSiblings(files: ReadonlyMap<string, { before?: string; after?: string }>): SiblingSource {
+  const paths = [...files.keys()];
+  const read = (abs: string | undefined): Uint8Array | null => {
+    if (!abs) return null;
+    try {
+      return readFileSync(abs);
+    } catch {
+      return null;
+    }
+  };
+  return {
+    paths: () => paths,
+    read: (p) => {
+      const f = files.get(p);
+      return f ? { before: read(f.before), after: read(f.after) } : undefined;
+    },
+  };
 }

@@ -5,7 +5,7 @@ import type { FileChange } from '../../core/analyze';
 import { isDirectory, listFiles } from '../../core/workspace';
 import { UsageError, type Command } from '../io';
 import { loadRules, parseCommandArgs, REPORT_OPTIONS, REPORT_USAGE, reportOptions } from '../options';
-import { analyzeAll, displayPath, printReport, rulesBase } from '../report';
+import { analyzeAll, displayPath, fileSiblings, printReport, rulesBase } from '../report';
 
 export const diffCommand: Command = {
   name: 'diff',
@@ -23,19 +23,22 @@ export const diffCommand: Command = {
     const base = rulesBase(rules, io.cwd);
     const read = (p: string): Uint8Array | null => (existsSync(p) ? readFileSync(p) : null);
     const changes: FileChange[] = [];
+    const files = new Map<string, { before?: string; after?: string }>();
     if (isDirectory(beforeArg) && isDirectory(afterArg)) {
       const rels = new Set([...listFiles(beforeArg), ...listFiles(afterArg)]);
       for (const rel of [...rels].sort()) {
+        const display = displayPath(path.join(afterArg, rel), base, afterArg);
+        files.set(display, { before: path.join(beforeArg, rel), after: path.join(afterArg, rel) });
         const after = read(path.join(afterArg, rel));
         if (after === null) continue;
-        changes.push({ path: displayPath(path.join(afterArg, rel), base, afterArg), before: read(path.join(beforeArg, rel)), after });
+        changes.push({ path: display, before: read(path.join(beforeArg, rel)), after });
       }
     } else if (!isDirectory(beforeArg) && !isDirectory(afterArg)) {
       changes.push({ path: displayPath(afterArg, base, path.dirname(afterArg)), before: read(beforeArg), after: read(afterArg) ?? new Uint8Array() });
     } else {
       throw new UsageError('diff needs two files or two directories, not one of each');
     }
-    const result = await analyzeAll(changes, rules, 'diff');
+    const result = await analyzeAll(changes, rules, 'diff', files.size ? fileSiblings(files) : undefined);
     return printReport(result, opts, io);
   },
 };

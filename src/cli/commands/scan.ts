@@ -5,7 +5,7 @@ import type { FileChange } from '../../core/analyze';
 import { isDirectory, listFiles } from '../../core/workspace';
 import { UsageError, type Command } from '../io';
 import { loadRules, parseCommandArgs, REPORT_OPTIONS, REPORT_USAGE, reportOptions } from '../options';
-import { analyzeAll, displayPath, printReport, rulesBase } from '../report';
+import { analyzeAll, displayPath, fileSiblings, printReport, rulesBase } from '../report';
 
 export const scanCommand: Command = {
   name: 'scan',
@@ -41,7 +41,8 @@ export const scanCommand: Command = {
         yield { path: f.rel, after: bytes };
       }
     }
-    const result = await analyzeAll(changes(), rules, 'scan');
+    const siblings = fileSiblings(new Map(files.map((f) => [f.rel, { after: f.abs }])));
+    const result = await analyzeAll(changes(), rules, 'scan', siblings);
     return printReport(result, opts, io);
   },
 };
