@@ -2,7 +2,7 @@ import * as assert from 'node:assert';
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { api, codeValue, folderUri, openIn, ours, replaceIn, waitFor } from '../helpers';
+import { api, folderUri, openIn, ours, replaceIn, waitFor } from '../helpers';
 
 describe('review in the editor', () => {
   it('approving as a senior marks the finding approved', async () => {
