@@ -7,7 +7,7 @@ import { compareFindings, type Finding } from './findings';
 import { detectLanguage } from './languages';
 import type { Doc, LanguageId } from './model';
 import { parseDocument } from './parse';
-import type { ResolvedRules } from './rules';
+import { isSuppressed, type ResolvedRules } from './rules';
 import { decodeText } from './text';
 
 export type NoteLevel = 'info' | 'warning' | 'error';
@@ -43,6 +43,11 @@ export interface AnalyzeOptions {
   siblings?: SiblingSource;
   /** Detectors run in addition to the registry (test-only detectors). */
   extraDetectors?: readonly Detector[];
+  /**
+   * Parses one side instead of `parseDocument`: the editor keeps an incremental parser for the
+   * open text and a cached before document.
+   */
+  parse?: (side: 'before' | 'after', path: string, text: string, language: LanguageId) => Promise<Doc>;
 }
 
 /**
@@ -101,7 +106,7 @@ export async function analyzeChange(change: FileChange, opts: AnalyzeOptions): P
   let beforeDoc: Doc | undefined;
   let afterDoc: Doc;
   try {
-    afterDoc = await parseDocument(path, after.text, language);
+    afterDoc = opts.parse ? await opts.parse('after', path, after.text, language) : await parseDocument(path, after.text, language);
   } catch (err) {
     return skip('error', `could not analyse (${language}): ${errorMessage(err)}`);
   }
@@ -117,7 +122,7 @@ export async function analyzeChange(change: FileChange, opts: AnalyzeOptions): P
     const before = byteLength(change.before) > rules.maxFileBytes ? undefined : decode(change.before);
     if (before?.ok) {
       try {
-        beforeDoc = await parseDocument(path, before.text, language);
+        beforeDoc = opts.parse ? await opts.parse('before', path, before.text, language) : await parseDocument(path, before.text, language);
       } catch (err) {
         notes.push({ path, level: 'warning', message: `could not parse the before version (${errorMessage(err)}); treating every risk as new` });
       }
@@ -144,6 +149,7 @@ export async function analyzeChange(change: FileChange, opts: AnalyzeOptions): P
       for (const f of detector.run(beforeDoc, afterDoc, ctx)) {
         const o = rules.override(f.ruleId);
         if (o?.off) continue;
+        if (isSuppressed(rules.config, f.fingerprint)) continue;
         if (o?.severity) f.severity = o.severity;
         findings.push(f);
       }

@@ -71,6 +71,10 @@ export function starterRulesText(): string {
 ${ignores}
   "ignoreDefaults": true,
 
+  // Single findings accepted with a reason, by fingerprint (the editor's "Suppress with a
+  // justification" adds them). Adding one weakens the rules: a senior must approve the change.
+  "suppress": [],
+
   // Files larger than this are skipped and reported as skipped (never passed silently).
   "limits": { "maxFileBytes": ${DEFAULT_MAX_FILE_BYTES} }
 }
