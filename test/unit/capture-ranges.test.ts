@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { addedLineSpans } from '../../src/extension/capture/line-diff';
 import { addRange, applyChanges, insertedRanges, moveRange, type TrackedRange } from '../../src/extension/capture/ranges';
 
 const r = (start: number, end: number, id = 'a'): TrackedRange => ({ id, origin: 'inline-completion', at: 0, start, end });
@@ -40,5 +41,15 @@ describe('capture: range tracking', () => {
   it('reports the inserted ranges of an event in final offsets', () => {
     assert.deepEqual(insertedRanges([ins(20, 'abc'), ins(5, 'zz')]), [{ start: 5, end: 7 }, { start: 22, end: 25 }]);
     assert.deepEqual(insertedRanges([{ offset: 3, length: 4, text: 'xy' }, del(0, 1)]), [{ start: 2, end: 4 }]);
+  });
+});
+
+describe('capture: added lines of a file written to disk', () => {
+  it('finds inserted blocks and changed lines, not moved context', () => {
+    assert.deepEqual(addedLineSpans(['a', 'b', 'c'], ['a', 'x', 'y', 'b', 'c', 'z']), [[2, 3], [6, 6]]);
+    assert.deepEqual(addedLineSpans(['a', 'b', 'c'], ['a', 'B', 'c']), [[2, 2]]);
+    assert.deepEqual(addedLineSpans([], ['a', 'b']), [[1, 2]]);
+    assert.deepEqual(addedLineSpans(['a', 'b'], ['a', 'b']), []);
+    assert.deepEqual(addedLineSpans(['a', 'b', 'c'], ['c']), []);
   });
 });

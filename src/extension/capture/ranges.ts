@@ -17,6 +17,8 @@ export interface TrackedRange {
   /** Half-open offsets [start, end) into the current text. */
   start: number;
   end: number;
+  /** Recorded but not yet confirmed (waiting for the clipboard or the disk watcher). */
+  pending?: boolean;
 }
 
 /**
@@ -59,7 +61,7 @@ export function addRange(ranges: TrackedRange[], add: TrackedRange): TrackedRang
   const out: TrackedRange[] = [];
   let merged = { ...add };
   for (const r of ranges) {
-    if (r.origin === merged.origin && r.start <= merged.end && merged.start <= r.end) {
+    if (!r.pending && r.origin === merged.origin && r.start <= merged.end && merged.start <= r.end) {
       merged = { ...merged, id: r.id, start: Math.min(r.start, merged.start), end: Math.max(r.end, merged.end) };
     } else {
       out.push(r);
