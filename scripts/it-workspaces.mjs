@@ -2,7 +2,7 @@
 // (code-server, @vscode/test-electron, .vscode-test.mjs). Each workspace is a fresh git
 // repository copied from test/fixtures/integration with one commit, so HEAD is the baseline.
 import { execFileSync } from 'node:child_process';
-import { cpSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -30,7 +30,8 @@ export const BASE_SETTINGS = {
 
 /** name, trusted, settings, and `workspace(tmp)` -> { folder } or { workspace: file }. */
 export const GROUPS = [
-  { name: 'main', trusted: true, settings: TRUST_OFF, workspace: (tmp) => ({ folder: makeRepo(tmp, 'single', 'app') }) },
+  { name: 'main', trusted: true, settings: TRUST_OFF, workspace: (tmp) => ({ folder: makeRepo(tmp, 'single', 'app', { senior: true }) }) },
+  { name: 'capture', trusted: true, settings: TRUST_OFF, workspace: (tmp) => ({ folder: makeRepo(tmp, 'single', 'app') }) },
   { name: 'untrusted', trusted: false, settings: TRUST_ON, workspace: (tmp) => ({ folder: makeRepo(tmp, 'single', 'app') }) },
   {
     name: 'multiroot',
@@ -50,13 +51,32 @@ function git(cwd, ...args) {
   execFileSync('git', args, { cwd, stdio: ['ignore', 'ignore', 'pipe'] });
 }
 
-export function makeRepo(tmp, fixture, name) {
+/**
+ * A senior (alice@example.com) whose fresh SSH key is git's user.signingKey in the repository, so
+ * the editor can approve as her; the author of changes stays dev@example.com (four eyes).
+ */
+function addSenior(tmp, dir) {
+  const keys = path.join(tmp, '.keys');
+  mkdirSync(keys, { recursive: true });
+  const key = path.join(keys, 'alice');
+  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', 'alice@example.com', '-f', key], { stdio: 'ignore' });
+  const publicKey = readFileSync(`${key}.pub`, 'utf8').trim().split(/\s+/).slice(0, 2).join(' ');
+  mkdirSync(path.join(dir, '.foureyes'), { recursive: true });
+  writeFileSync(
+    path.join(dir, '.foureyes/rules.jsonc'),
+    `// Integration-test rules.\n${JSON.stringify({ review: { minSeverity: 'high' }, seniors: [{ id: 'alice@example.com', publicKey }] }, null, 2)}\n`,
+  );
+  git(dir, 'config', 'user.signingKey', key);
+}
+
+export function makeRepo(tmp, fixture, name, opts = {}) {
   const dir = path.join(tmp, name);
   cpSync(path.join(FIXTURES, fixture), dir, { recursive: true });
   git(dir, 'init', '-q', '-b', 'main');
   git(dir, 'config', 'user.email', 'dev@example.com');
   git(dir, 'config', 'user.name', 'Dev');
   git(dir, 'config', 'commit.gpgsign', 'false');
+  if (opts.senior) addSenior(tmp, dir);
   git(dir, 'add', '-A');
   git(dir, 'commit', '-q', '-m', 'baseline');
   return dir;

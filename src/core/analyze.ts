@@ -6,7 +6,7 @@ import { compareFindings, type Finding } from './findings';
 import { detectLanguage } from './languages';
 import type { Doc, LanguageId } from './model';
 import { parseDocument } from './parse';
-import type { ResolvedRules } from './rules';
+import { isSuppressed, type ResolvedRules } from './rules';
 import { decodeText } from './text';
 
 export type NoteLevel = 'info' | 'warning' | 'error';
@@ -140,6 +140,7 @@ export async function analyzeChange(change: FileChange, opts: AnalyzeOptions): P
       for (const f of detector.run(beforeDoc, afterDoc, ctx)) {
         const o = rules.override(f.ruleId);
         if (o?.off) continue;
+        if (isSuppressed(rules.config, f.fingerprint)) continue;
         if (o?.severity) f.severity = o.severity;
         findings.push(f);
       }

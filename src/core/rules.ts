@@ -23,6 +23,19 @@ export interface ProductionConfig {
   paths?: string[];
 }
 
+/** One accepted finding, matched by fingerprint (so it lapses when the flagged content changes). */
+export interface Suppression {
+  fingerprint: string;
+  ruleId?: string;
+  path?: string;
+  reason: string;
+}
+
+/** Whether the rules suppress this finding (by fingerprint; a suppression without a reason does not count). */
+export function isSuppressed(config: RulesConfig, fingerprint: string): boolean {
+  return Array.isArray(config.suppress) && config.suppress.some((s) => s && s.fingerprint === fingerprint && typeof s.reason === 'string' && s.reason.trim() !== '');
+}
+
 export interface RuleOverride {
   severity?: Severity;
   off?: boolean;
@@ -41,6 +54,8 @@ export interface RulesConfig {
   drift?: Record<string, unknown>;
   rules?: Record<string, RuleOverride | 'off' | Severity>;
   ignore?: string[];
+  /** Single findings accepted with a reason; adding one is a rules change that needs review. */
+  suppress?: Suppression[];
   /** Replaces the default ignore globs instead of adding to them. */
   ignoreDefaults?: boolean;
   limits?: { maxFileBytes?: number };

@@ -12,6 +12,8 @@ export interface CaptureService {
   /** The AI origin of 0-based lines startLine..endLine of a document, where known. */
   originAt(uri: vscode.Uri, startLine: number, endLine: number): AiOrigin | undefined;
   onDidCapture: vscode.Event<CaptureEvent>;
+  /** The confirmed AI-origin ranges of an open document (tests). */
+  rangesOf(uri: vscode.Uri): Array<{ origin: AiOrigin; range: vscode.Range }>;
   /** Writes the provenance record now (tests, deactivation). */
   flush(): void;
 }
@@ -44,6 +46,11 @@ export function activateCapture(context: vscode.ExtensionContext, report: (messa
   return {
     originAt: (uri, a, b) => tracker.originAt(uri, a, b),
     onDidCapture: tracker.onDidCapture,
+    rangesOf: (uri) => {
+      const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === uri.toString());
+      if (!doc) return [];
+      return tracker.rangesOf(uri).filter((r) => !r.pending).map((r) => ({ origin: r.origin, range: new vscode.Range(doc.positionAt(r.start), doc.positionAt(r.end)) }));
+    },
     flush: () => writer.flush(true),
   };
 }
