@@ -37,6 +37,20 @@ export type ChangeKind =
   /** An edit in the focused editor that is either a paste or a chat edit: compare with the clipboard. */
   | 'paste-or-chat';
 
+/**
+ * Pairs each reported change with the text it replaced and moves the copy of the document along.
+ * `shadow` undefined (document too large to copy) gives empty replaced texts.
+ */
+export function withReplaced(shadow: string | undefined, changes: readonly OffsetChange[]): { shadow: string | undefined; changes: ReplacedChange[] } {
+  const out: ReplacedChange[] = [];
+  for (const c of changes) {
+    const replaced = shadow === undefined ? '' : shadow.slice(c.offset, c.offset + c.length);
+    out.push({ offset: c.offset, length: c.length, text: c.text, replaced });
+    if (shadow !== undefined) shadow = shadow.slice(0, c.offset) + c.text + shadow.slice(c.offset + c.length);
+  }
+  return { shadow, changes: out };
+}
+
 const nonSpace = (s: string): string => s.replace(/\s+/g, '');
 
 /** Only whitespace changed, taken over the whole event (a formatter, or Enter with auto-indent). */

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import * as vscode from 'vscode';
 import type { AiOrigin } from '../../core/findings';
-import { classifyChange, isPasteOf, pasteOrigin, type ReplacedChange } from './classify';
+import { classifyChange, isPasteOf, pasteOrigin, withReplaced, type ReplacedChange } from './classify';
 import { addRange, applyChanges, insertedRanges, type TrackedRange } from './ranges';
 
 /** Documents larger than this are not copied; their edits are tracked but never called AI-origin. */
@@ -180,13 +180,9 @@ export class DocumentTracker implements vscode.Disposable {
     const key = e.document.uri.toString();
     const st = this.docs.get(key);
     if (!st) return;
-    const changes: ReplacedChange[] = [];
-    let shadow = st.shadow;
-    for (const c of e.contentChanges) {
-      const replaced = shadow === undefined ? '' : shadow.slice(c.rangeOffset, c.rangeOffset + c.rangeLength);
-      changes.push({ offset: c.rangeOffset, length: c.rangeLength, text: c.text, replaced });
-      if (shadow !== undefined) shadow = shadow.slice(0, c.rangeOffset) + c.text + shadow.slice(c.rangeOffset + c.rangeLength);
-    }
+    const moved = withReplaced(st.shadow, e.contentChanges.map((c) => ({ offset: c.rangeOffset, length: c.rangeLength, text: c.text })));
+    const { changes } = moved;
+    const shadow = moved.shadow;
     st.shadow = shadow !== undefined && shadow.length <= MAX_SHADOW_CHARS ? shadow : undefined;
     const had = st.ranges.length;
     if (had) {
