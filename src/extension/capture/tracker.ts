@@ -9,6 +9,8 @@ import { addRange, applyChanges, insertedRanges, type TrackedRange } from './ran
 
 /** Documents larger than this are not copied; their edits are tracked but never called AI-origin. */
 const MAX_SHADOW_CHARS = 4_000_000;
+/** How long the first edit of a clean document waits for its dirty state. */
+const DIRTY_SETTLE_MS = 60;
 const CHAT_EDITING_SCHEMES = new Set(['chat-editing-text-model', 'chat-editing-snapshot-text-model']);
 
 export interface CaptureSettings {
@@ -190,27 +192,41 @@ export class DocumentTracker implements vscode.Disposable {
       this.rangesChanged.fire(st.doc);
     }
     if (st.shadow === undefined) return;
-    const kind = classifyChange({
+    const facts = {
       changes,
-      reason: e.reason === vscode.TextDocumentChangeReason.Undo ? 'undo' : e.reason === vscode.TextDocumentChangeReason.Redo ? 'redo' : undefined,
+      reason: e.reason === vscode.TextDocumentChangeReason.Undo ? ('undo' as const) : e.reason === vscode.TextDocumentChangeReason.Redo ? ('redo' as const) : undefined,
       focused: vscode.window.activeTextEditor?.document === e.document,
-      reloadedFromDisk: !e.document.isDirty,
+      reloadedFromDisk: false,
       accepting: this.accepting.has(key),
       saving: this.saving.has(key),
       chatSession: this.chatPaths.has(e.document.uri.path),
-    });
-    if (kind === 'chat-edit' || kind === 'paste-or-chat' || kind === 'reload') this.edited(st, kind, changes);
-  }
-
-  private edited(st: DocState, kind: 'chat-edit' | 'paste-or-chat' | 'reload', changes: ReplacedChange[]): void {
-    const s = this.settings();
-    const spans = insertedRanges(changes);
-    if (kind === 'reload') {
-      if (!s.agentWrites) return;
-      const pending = spans.map((r) => this.mark(st.doc, r.start, r.end, 'agent-write', true)).filter((r): r is TrackedRange => !!r);
-      if (pending.length) this.onReload(st.doc, pending);
+    };
+    const kind = classifyChange(facts);
+    const candidate = kind === 'chat-edit' || kind === 'paste-or-chat';
+    if (e.document.isDirty || classifyChange({ ...facts, reloadedFromDisk: true }) !== 'reload') {
+      if (candidate) this.edited(st, kind, changes);
       return;
     }
+    // Not dirty: a reload from disk, or the first edit of a clean document whose dirty state
+    // reaches the extension host just after the change. Hold the spans until that is known.
+    const pending = insertedRanges(changes)
+      .map((r) => this.mark(st.doc, r.start, r.end, 'agent-write', true))
+      .filter((r): r is TrackedRange => !!r);
+    if (!pending.length) return;
+    setTimeout(() => {
+      if (!st.doc.isDirty) {
+        if (this.settings().agentWrites) this.onReload(st.doc, pending);
+        else this.discard(st.doc, (x) => pending.includes(x));
+        return;
+      }
+      this.discard(st.doc, (x) => pending.includes(x));
+      if (candidate) this.edited(st, kind, changes, pending);
+    }, DIRTY_SETTLE_MS);
+  }
+
+  private edited(st: DocState, kind: 'chat-edit' | 'paste-or-chat', changes: ReplacedChange[], held?: TrackedRange[]): void {
+    const s = this.settings();
+    const spans = held ? held.map((r) => ({ start: r.start, end: r.end })) : insertedRanges(changes);
     if (kind === 'chat-edit') {
       if (s.chatEdits) for (const r of spans) this.mark(st.doc, r.start, r.end, 'chat-edit');
       return;

@@ -32,11 +32,11 @@ describe('capture', function () {
   });
   after(() => provider?.dispose());
 
+  /** Fixture files are committed with an empty line where the statement's Action was. */
   async function editorAtBlankLine(rel: string): Promise<vscode.TextEditor> {
-    const root = folderUri().fsPath;
-    writeFileSync(path.join(root, rel), readFileSync(path.join(root, 'infra/policy.json'), 'utf8').replace('      "Action": ["s3:GetObject"],\n', '      \n'));
     const editor = await openIn(folderUri(), rel);
     const line = editor.document.getText().split('\n').findIndex((l) => l === '      ');
+    assert.ok(line > 0, `${rel} has the empty line`);
     editor.selection = new vscode.Selection(line, 6, line, 6);
     return editor;
   }
