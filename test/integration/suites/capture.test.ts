@@ -95,8 +95,9 @@ describe('capture', function () {
     const edit = new vscode.WorkspaceEdit();
     edit.insert(target.document.uri, new vscode.Position(6, 0), '      "NotAction": "iam:*",\n');
     assert.ok(await vscode.workspace.applyEdit(edit));
-    const ranges = a.capture.rangesOf(target.document.uri);
-    assert.deepStrictEqual(ranges.map((r) => r.origin), ['chat-edit']);
+    // The first edit of a clean document waits for its dirty state before it is classified.
+    const ranges = await waitFor('a chat-edit range', () => (a.capture.rangesOf(target.document.uri).length ? a.capture.rangesOf(target.document.uri) : undefined), 5000);
+    assert.deepStrictEqual(ranges.map((r) => [r.origin, target.document.getText(r.range)]), [['chat-edit', '      "NotAction": "iam:*",\n']]);
     await vscode.commands.executeCommand('undo');
   });
 
@@ -126,5 +127,25 @@ describe('capture', function () {
     await sleep(3000);
     assert.ok(readFileSync(path.join(root, 'infra/checkout.json'), 'utf8').includes('Action'));
     assert.deepStrictEqual(recordOrigins(root, 'infra/checkout.json'), []);
+  });
+  it('the hook reports the staged finding as AI-origin after lines were added above the AI text', async () => {
+    const a = await api();
+    const editor = await openIn(folderUri(), 'infra/ai-accept.json');
+    assert.ok(editor.document.getText().includes(SUGGESTION), 'the accepted completion is still there');
+    await editor.edit((b) => b.insert(new vscode.Position(1, 0), '  "Id": "moved-down",\n  "Comment": "typed by hand",\n'));
+    assert.ok(await editor.document.save());
+    a.capture.flush();
+    const root = folderUri().fsPath;
+    execFileSync('git', ['add', 'infra/ai-accept.json'], { cwd: root });
+    const cli = path.join(vscode.extensions.getExtension('foureyes.foureyes')!.extensionPath, 'dist/cli.js');
+    let out = '';
+    try {
+      out = execFileSync(process.execPath, [cli, 'check', '--staged', '--format', 'json'], { cwd: root, encoding: 'utf8', env: { ...process.env, ELECTRON_RUN_AS_NODE: '1' } });
+    } catch (err) {
+      out = (err as { stdout: string }).stdout;
+    }
+    const findings = (JSON.parse(out) as { findings: Array<{ path: string; line: number; aiOrigin?: string }> }).findings.filter((f) => f.path === 'infra/ai-accept.json');
+    assert.ok(findings.length > 0, out);
+    assert.ok(findings.every((f) => f.aiOrigin === 'inline-completion'), out);
   });
 });
