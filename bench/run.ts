@@ -1,8 +1,11 @@
 // `npm run bench`: runs each benchmark module and prints a table and JSON (bench/results.json).
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { activationBench } from './activation';
 import { captureBench } from './capture';
+import { editorBench } from './editor';
 import { hookBench } from './hook';
+import { setGrammarDir } from '../src/core/languages';
 
 export interface BenchResult {
   name: string;
@@ -17,16 +20,26 @@ const ROOT = path.resolve(__dirname, '../..');
 const CLI = path.join(ROOT, 'dist/cli.js');
 const runs = Number(process.env.BENCH_RUNS ?? 15);
 
-const BENCHMARKS: Array<{ name: string; run: () => BenchResult[] }> = [
+const BENCHMARKS: Array<{ name: string; run: () => BenchResult[] | Promise<BenchResult[]> }> = [
   { name: 'hook', run: () => hookBench(CLI, runs) },
   { name: 'capture', run: () => captureBench() },
+  { name: 'editor', run: () => editorBench(runs) },
+  { name: 'activation', run: () => activationBench(ROOT, runs) },
 ];
 
-const results: Record<string, BenchResult[]> = {};
-for (const b of BENCHMARKS) results[b.name] = b.run();
-const rows = Object.values(results).flat();
-const width = Math.max(...rows.map((r) => r.name.length));
-console.log(`${'benchmark'.padEnd(width)}  median ms  runs  ratio`);
-for (const r of rows) console.log(`${r.name.padEnd(width)}  ${r.medianMs.toFixed(r.medianMs < 1 ? 4 : 1).padStart(9)}  ${String(r.runs).padStart(4)}  ${r.ratio ? r.ratio.toFixed(2) + 'x' : ''}${r.target ? `  (target ${r.target})` : ''}`);
-writeFileSync(path.join(ROOT, 'bench/results.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2) + '\n');
-console.log(JSON.stringify(results));
+async function main(): Promise<void> {
+  setGrammarDir(path.join(ROOT, 'dist/grammars'));
+  const results: Record<string, BenchResult[]> = {};
+  for (const b of BENCHMARKS) results[b.name] = await b.run();
+  const rows = Object.values(results).flat();
+  const width = Math.max(...rows.map((r) => r.name.length));
+  console.log(`${'benchmark'.padEnd(width)}  median ms  runs  ratio`);
+  for (const r of rows) console.log(`${r.name.padEnd(width)}  ${r.medianMs.toFixed(r.medianMs < 1 ? 4 : 1).padStart(9)}  ${String(r.runs).padStart(4)}  ${r.ratio ? r.ratio.toFixed(2) + 'x' : ''}${r.target ? `  (target ${r.target})` : ''}`);
+  writeFileSync(path.join(ROOT, 'bench/results.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2) + '\n');
+  console.log(JSON.stringify(results));
+}
+
+main().catch((err: unknown) => {
+  console.error(`bench: ${err instanceof Error ? err.message : String(err)}`);
+  process.exitCode = 2;
+});

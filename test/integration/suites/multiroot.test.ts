@@ -18,3 +18,14 @@ describe('multi-root workspace', () => {
     assert.strictEqual(a.service.result(inA.document.uri)?.baseline, 'head');
   });
 });
+
+describe('rules file commands', () => {
+  it('creates a starter rules file in a folder without one, and it validates', async () => {
+    const a = await api();
+    const editor = await vscode.commands.executeCommand<vscode.TextEditor>('foureyes.createRules', folderUri(0));
+    assert.ok(editor.document.uri.fsPath.endsWith('.foureyes/rules.jsonc'));
+    assert.ok(editor.document.uri.fsPath.startsWith(folderUri(0).fsPath));
+    assert.match(editor.document.getText(), /seniors/);
+    await a.service.whenIdle();
+  });
+});
