@@ -2,6 +2,7 @@
 import { writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { activationBench } from './activation';
+import { captureBench } from './capture';
 import { editorBench } from './editor';
 import { hookBench } from './hook';
 import { setGrammarDir } from '../src/core/languages';
@@ -21,6 +22,7 @@ const runs = Number(process.env.BENCH_RUNS ?? 15);
 
 const BENCHMARKS: Array<{ name: string; run: () => BenchResult[] | Promise<BenchResult[]> }> = [
   { name: 'hook', run: () => hookBench(CLI, runs) },
+  { name: 'capture', run: () => captureBench() },
   { name: 'editor', run: () => editorBench(runs) },
   { name: 'activation', run: () => activationBench(ROOT, runs) },
 ];
@@ -32,7 +34,7 @@ async function main(): Promise<void> {
   const rows = Object.values(results).flat();
   const width = Math.max(...rows.map((r) => r.name.length));
   console.log(`${'benchmark'.padEnd(width)}  median ms  runs  ratio`);
-  for (const r of rows) console.log(`${r.name.padEnd(width)}  ${r.medianMs.toFixed(1).padStart(9)}  ${String(r.runs).padStart(4)}  ${r.ratio ? r.ratio.toFixed(2) + 'x' : ''}${r.target ? `  (target ${r.target})` : ''}`);
+  for (const r of rows) console.log(`${r.name.padEnd(width)}  ${r.medianMs.toFixed(r.medianMs < 1 ? 4 : 1).padStart(9)}  ${String(r.runs).padStart(4)}  ${r.ratio ? r.ratio.toFixed(2) + 'x' : ''}${r.target ? `  (target ${r.target})` : ''}`);
   writeFileSync(path.join(ROOT, 'bench/results.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2) + '\n');
   console.log(JSON.stringify(results));
 }

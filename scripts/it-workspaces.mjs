@@ -31,6 +31,7 @@ export const BASE_SETTINGS = {
 /** name, trusted, settings, and `workspace(tmp)` -> { folder } or { workspace: file }. */
 export const GROUPS = [
   { name: 'main', trusted: true, settings: TRUST_OFF, workspace: (tmp) => ({ folder: makeRepo(tmp, 'single', 'app', { senior: true }) }) },
+  { name: 'capture', trusted: true, settings: TRUST_OFF, workspace: (tmp) => ({ folder: makeRepo(tmp, 'capture', 'app') }) },
   { name: 'untrusted', trusted: false, settings: TRUST_ON, workspace: (tmp) => ({ folder: makeRepo(tmp, 'single', 'app') }) },
   {
     name: 'multiroot',

@@ -4,6 +4,7 @@
 // runs git until a supported document is opened.
 import * as vscode from 'vscode';
 import { analyzeChange, errorMessage, formatBytes, type FileNote } from '../core/analyze';
+import type { AiOrigin } from '../core/findings';
 import { readObjects } from '../core/git';
 import { IncrementalParser, type TextChange } from '../core/incremental';
 import { detectLanguage } from '../core/languages';
@@ -73,6 +74,9 @@ export class AnalysisService implements vscode.Disposable {
     for (const c of e.contentChanges) state.pending.push({ startOffset: c.rangeOffset, oldEndOffset: c.rangeOffset + c.rangeLength, newText: c.text });
     this.schedule(e.document, state, readSettings(e.document.uri).debounceMs);
   }
+
+  /** Where AI-origin text is (0-based lines), set by the capture. */
+  originOf?: (uri: vscode.Uri, startLine: number, endLine: number) => AiOrigin | undefined;
 
   /** Edits that an AI assistant made are analysed without waiting for the debounce. */
   changeNow(doc: vscode.TextDocument): void {
@@ -210,6 +214,7 @@ export class AnalysisService implements vscode.Disposable {
           },
         },
       );
+      for (const f of r.findings) f.aiOrigin ??= this.originOf?.(doc.uri, f.range.startLine - 1, f.range.endLine - 1);
       const policy = evaluatePolicy({ findings: r.findings, records: ctx.records, policy: ctx.policy, authorsOf: () => (ctx.author ? [ctx.author] : []), now: new Date() });
       for (const e of policy.errors) this.log.warn(`${rel}: ${e}`);
       for (const n of r.notes) this.log[n.level === 'error' ? 'error' : n.level === 'warning' ? 'warn' : 'info'](`${n.path}: ${n.message}`);

@@ -8,12 +8,14 @@ import { registerEditorUi } from './editor-ui';
 import { Session } from './session';
 import { SECTION } from './settings';
 import { setGrammarDir } from '../core/languages';
+import { activateCapture, type CaptureService } from './capture/activate';
 
 /** What `activate` returns: used by the integration tests and the bench. */
 export interface FourEyesApi {
   service: AnalysisService;
   activationMs: number;
   session: Session;
+  capture: CaptureService;
 }
 
 let session: Session | undefined;
@@ -31,6 +33,12 @@ export function activate(context: vscode.ExtensionContext): FourEyesApi {
   registerEditorUi(s);
 
   const { service, folders } = s;
+  const capture = activateCapture(context, (m) => log.error(m));
+  service.originOf = (uri, startLine, endLine) => capture.originAt(uri, startLine, endLine);
+  s.own(capture.onDidCapture((e) => {
+    const doc = vscode.workspace.textDocuments.find((d) => d.uri.toString() === e.uri.toString());
+    if (doc) service.changeNow(doc);
+  }));
   const onOpen = (doc: vscode.TextDocument): void => service.open(doc);
   // The hook offer waits for the first analysed file: no git calls before one is opened.
   s.own(
@@ -56,7 +64,7 @@ export function activate(context: vscode.ExtensionContext): FourEyesApi {
 
   const activationMs = performance.now() - started;
   log.info(`Four Eyes ${s.version} activated in ${activationMs.toFixed(1)} ms (workspace ${vscode.workspace.isTrusted ? 'trusted' : 'untrusted: analysis only, no git, no hooks'})`);
-  return { service, activationMs, session: s };
+  return { service, activationMs, session: s, capture };
 }
 
 export function deactivate(): void {

@@ -21,9 +21,9 @@ const SEVERITY: Record<Severity, vscode.DiagnosticSeverity> = {
 };
 
 const AI_ORIGIN: Record<string, string> = {
-  'inline-completion': 'AI inline completion',
-  'chat-edit': 'AI chat edit',
-  'agent-write': 'AI agent write',
+  'inline-completion': 'AI-suggested (inline completion)',
+  'chat-edit': 'AI-suggested (chat edit)',
+  'agent-write': 'AI-suggested (agent write)',
   paste: 'paste',
   unknown: 'unknown origin',
 };
@@ -62,7 +62,7 @@ export function baselineUri(doc: vscode.Uri, rel: string): vscode.Uri {
 
 export function toDiagnostic(result: DocumentResult, r: ReviewedFinding, extensionUri: vscode.Uri): vscode.Diagnostic {
   const f = r.finding;
-  const origin = f.aiOrigin ? `; from ${AI_ORIGIN[f.aiOrigin] ?? f.aiOrigin}` : '';
+  const origin = f.aiOrigin ? `; ${AI_ORIGIN[f.aiOrigin] ?? f.aiOrigin}` : '';
   const d = new vscode.Diagnostic(toRange(f.range), `${f.message} (${reviewLabel(r)}${origin})`, SEVERITY[f.severity]);
   d.source = DIAGNOSTIC_SOURCE;
   d.code = { value: f.ruleId, target: ruleDocUri(f.ruleId, extensionUri, result.uri) };

@@ -5,11 +5,11 @@ import * as path from 'node:path';
 import type { AnalysisResult, FileNote } from '../analyze';
 import type { Finding } from '../findings';
 import type { RawChange } from '../git';
+import { aiLines, originInRange, readProvenance } from '../provenance';
 import { parseRules, RULES_FILE, type ResolvedRules, type RulesConfig } from '../rules';
 import { AnalysisCache } from './cache';
 import { readBlobs, type ReviewInput } from './inputs';
 import { evaluatePolicy, isBlocking, type PolicyResult, type ReviewedFinding } from './policy';
-import { lookupAiOrigin, loadProvenance } from './ai-origin';
 
 export interface ReviewTools {
   /** Full analysis of one change; absent on the hook's fast path. */
@@ -115,7 +115,17 @@ export async function runReview(input: ReviewInput, tools: ReviewTools, opts: Re
     cache.save();
   }
 
-  const provenance = input.mode === 'staged' ? loadProvenance(input.commonDir, input.gitDir) : undefined;
+  const provenance = input.mode === 'staged' ? readProvenance(input.gitDir, input.commonDir) : undefined;
+  const aiByPath = new Map<string, ReturnType<typeof aiLines> | undefined>();
+  const aiLinesOf = (file: string, blob: string): ReturnType<typeof aiLines> | undefined => {
+    const entries = provenance?.files[file];
+    if (!entries?.length) return undefined;
+    if (!aiByPath.has(file)) {
+      const content = readBlobs(input, [blob]).get(blob);
+      aiByPath.set(file, content ? aiLines(entries, content.toString('utf8'), blob) : undefined);
+    }
+    return aiByPath.get(file);
+  };
   const findings: Finding[] = [];
   let analysedFiles = 0;
   for (const p of plan) {
@@ -127,10 +137,9 @@ export async function runReview(input: ReviewInput, tools: ReviewTools, opts: Re
       // In a merge, a finding is the merge's own only when it is new relative to every parent.
       const fromOther = p.others.some((k) => !k || !results.get(k)?.findings.some((g) => g.fingerprint === f.fingerprint));
       if (fromOther) continue;
-      if (provenance) {
-        const origin = lookupAiOrigin(provenance, f.path, p.change.newBlob, f.range.startLine, f.range.endLine);
-        if (origin) f.aiOrigin = origin;
-      }
+      const ai = aiLinesOf(f.path, p.change.newBlob);
+      const origin = ai && originInRange(ai, f.range.startLine, f.range.endLine);
+      if (origin) f.aiOrigin = origin;
       findings.push(f);
     }
   }
