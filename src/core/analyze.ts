@@ -42,6 +42,11 @@ export interface AnalyzeOptions {
   siblings?: SiblingSource;
   /** Detectors run in addition to the registry (test-only detectors). */
   extraDetectors?: readonly Detector[];
+  /**
+   * Parses one side instead of `parseDocument`: the editor keeps an incremental parser for the
+   * open text and a cached before document.
+   */
+  parse?: (side: 'before' | 'after', path: string, text: string, language: LanguageId) => Promise<Doc>;
 }
 
 /**
@@ -92,7 +97,7 @@ export async function analyzeChange(change: FileChange, opts: AnalyzeOptions): P
   let beforeDoc: Doc | undefined;
   let afterDoc: Doc;
   try {
-    afterDoc = await parseDocument(path, after.text, language);
+    afterDoc = opts.parse ? await opts.parse('after', path, after.text, language) : await parseDocument(path, after.text, language);
   } catch (err) {
     return skip('error', `could not analyse (${language}): ${errorMessage(err)}`);
   }
@@ -108,7 +113,7 @@ export async function analyzeChange(change: FileChange, opts: AnalyzeOptions): P
     const before = byteLength(change.before) > rules.maxFileBytes ? undefined : decode(change.before);
     if (before?.ok) {
       try {
-        beforeDoc = await parseDocument(path, before.text, language);
+        beforeDoc = opts.parse ? await opts.parse('before', path, before.text, language) : await parseDocument(path, before.text, language);
       } catch (err) {
         notes.push({ path, level: 'warning', message: `could not parse the before version (${errorMessage(err)}); treating every risk as new` });
       }

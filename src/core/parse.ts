@@ -51,3 +51,23 @@ export async function parseDocument(path: string, text: string, language: Langua
     tree?.delete();
   }
 }
+
+/** Whether the language is read through a tree-sitter tree, so it can be re-parsed incrementally. */
+export function isTreeLowered(language: LanguageId): boolean {
+  return !TEXT_LOWERERS[language] && usesTreeSitter(language) && !!LOWERERS[language];
+}
+
+/**
+ * Lowers a tree the caller keeps (incremental parsing re-uses it for the next edit); the caller
+ * owns and deletes the tree.
+ */
+export async function lowerTree(path: string, text: string, language: LanguageId, tree: Tree): Promise<Doc> {
+  const lower = LOWERERS[language];
+  if (!lower) throw new Error(`no lowering for language ${language}`);
+  const embedded: EmbeddedParsers = { json: await getParser('json') };
+  if (YAML_EMBEDDING.has(language)) embedded.yaml = await getParser('yaml');
+  const ctx = new LowerContext(language, text, new LineIndex(text), embedded);
+  const root: TsNode = tree.rootNode;
+  ctx.collectProblems(root);
+  return { path, language, text, roots: lower(root, ctx), problems: ctx.problems };
+}

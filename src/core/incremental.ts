@@ -1,0 +1,105 @@
+// Incremental parsing for an open document: keeps the previous tree-sitter tree, applies the
+// editor's changes to it with `tree.edit`, and re-parses with the old tree so only the edited
+// region is re-read. Lowering still produces a whole `Doc`; detectors never see trees.
+import type { Edit, Point, Tree } from 'web-tree-sitter';
+import { getParser } from './languages';
+import type { Doc, LanguageId } from './model';
+import { isTreeLowered, lowerTree, parseDocument } from './parse';
+
+/** One replacement, in UTF-16 offsets of the text as it is when this change applies. */
+export interface TextChange {
+  startOffset: number;
+  oldEndOffset: number;
+  newText: string;
+}
+
+export interface IncrementalStats {
+  /** Parses that re-used the previous tree. */
+  incremental: number;
+  /** Parses from scratch (first parse, no or inconsistent changes, unsupported language). */
+  full: number;
+}
+
+/** Start offsets of the lines as tree-sitter counts rows: only `\n` ends a row. */
+function rowStarts(text: string): number[] {
+  const starts = [0];
+  for (let i = text.indexOf('\n'); i >= 0; i = text.indexOf('\n', i + 1)) starts.push(i + 1);
+  return starts;
+}
+
+function pointAt(starts: readonly number[], offset: number): Point {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return { row: lo, column: offset - starts[lo] };
+}
+
+function endPoint(start: Point, inserted: string): Point {
+  const last = inserted.lastIndexOf('\n');
+  if (last < 0) return { row: start.row, column: start.column + inserted.length };
+  let rows = 0;
+  for (let i = inserted.indexOf('\n'); i >= 0; i = inserted.indexOf('\n', i + 1)) rows++;
+  return { row: start.row + rows, column: inserted.length - last - 1 };
+}
+
+/**
+ * The parse state of one document. `parse(text, changes)` with the changes since the previous
+ * call re-uses the previous tree; without changes, or when they do not turn the previous text
+ * into `text`, it parses from scratch, so a missed event costs time, never correctness.
+ */
+export class IncrementalParser {
+  private tree: Tree | undefined;
+  private text: string | undefined;
+  readonly stats: IncrementalStats = { incremental: 0, full: 0 };
+
+  constructor(
+    readonly path: string,
+    readonly language: LanguageId,
+  ) {}
+
+  async parse(text: string, changes?: readonly TextChange[]): Promise<Doc> {
+    if (!isTreeLowered(this.language)) {
+      this.stats.full++;
+      return parseDocument(this.path, text, this.language);
+    }
+    const parser = await getParser(this.language);
+    const old = changes && changes.length && this.tree && this.text !== undefined ? this.applyEdits(this.tree, this.text, changes, text) : undefined;
+    const tree = parser.parse(text, old ?? null);
+    if (!tree) throw new Error(`tree-sitter returned no tree for ${this.path}`);
+    if (old) this.stats.incremental++;
+    else this.stats.full++;
+    this.tree?.delete();
+    this.tree = tree;
+    this.text = text;
+    return lowerTree(this.path, text, this.language, tree);
+  }
+
+  /** Edits the old tree in place; undefined (and a full parse) when the changes do not fit. */
+  private applyEdits(tree: Tree, oldText: string, changes: readonly TextChange[], expected: string): Tree | undefined {
+    let text = oldText;
+    const edits: Edit[] = [];
+    let starts = rowStarts(text);
+    for (const c of changes) {
+      if (c.startOffset < 0 || c.oldEndOffset < c.startOffset || c.oldEndOffset > text.length) return undefined;
+      const startPosition = pointAt(starts, c.startOffset);
+      const oldEndPosition = pointAt(starts, c.oldEndOffset);
+      const newEndPosition = endPoint(startPosition, c.newText);
+      edits.push({ startIndex: c.startOffset, oldEndIndex: c.oldEndOffset, newEndIndex: c.startOffset + c.newText.length, startPosition, oldEndPosition, newEndPosition } as Edit);
+      text = text.slice(0, c.startOffset) + c.newText + text.slice(c.oldEndOffset);
+      if (changes.length > 1) starts = rowStarts(text);
+    }
+    if (text !== expected) return undefined;
+    for (const e of edits) tree.edit(e);
+    return tree;
+  }
+
+  dispose(): void {
+    this.tree?.delete();
+    this.tree = undefined;
+    this.text = undefined;
+  }
+}
