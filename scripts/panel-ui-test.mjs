@@ -144,7 +144,7 @@ async function main() {
       assert((await frame.$eval('.chip.st-stale .n', (e) => e.textContent)) === '1', 'stale count');
       assert((await frame.$eval('.chip.st-bypassed .n', (e) => e.textContent)) === '1', 'bypassed count');
       const ai = await frame.$eval('.ai-share', (e) => e.textContent);
-      assert(/1 of 4 risky changes AI-origin \(25%\)/.test(ai), ai);
+      assert(/1 of 5 risky changes AI-origin \(20%\)/.test(ai), ai);
     });
 
     await check('shows approvals (reviewer, note, stale) and exceptions (break-glass, bypassed commit)', async () => {
@@ -217,10 +217,20 @@ async function main() {
       await frame.click('[data-action="clear"]');
     });
 
-    await check('renders in a light theme', async () => {
+    await check('comes back after a window reload (serializer), in a light theme', async () => {
       writeFileSync(settingsFile, settings('Default Light Modern'));
-      await until('light theme', async () => page.$('.monaco-workbench.vs:not(.vs-dark)'), 20_000);
-      await page.waitForTimeout(1000);
+      await page.reload();
+      await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
+      await until('the restored webview in the light theme', async () => {
+        frame = await panelFrame(page);
+        const bg = await frame.evaluate(() => getComputedStyle(document.body).backgroundColor);
+        const [r, g, b] = bg.match(/\d+/g).map(Number);
+        return r + g + b > 600;
+      }, 60_000);
+      const rows = await frame.$$eval('#findings-body tr.finding', (t) => t.length);
+      assert(rows >= 1, `restored panel rows: ${rows}`);
+      await frame.click('[data-action="clear"]');
+      await page.waitForTimeout(800);
       await page.screenshot({ path: path.join(ART, 'panel-light.png') });
     });
   } finally {
