@@ -41,6 +41,13 @@ function copyGrammars() {
   }
 }
 
+// The webview's icon font, from the pinned package: local, so the panel needs no network.
+function copyCodicons() {
+  const out = path.resolve('dist/media/codicons');
+  mkdirSync(out, { recursive: true });
+  for (const f of ['codicon.css', 'codicon.ttf']) cpSync(require.resolve(`@vscode/codicons/dist/${f}`), path.join(out, f));
+}
+
 function listTs(dir) {
   if (!existsSync(dir)) return [];
   const files = [];
@@ -85,6 +92,8 @@ const builds = [
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   // The pre-commit hook's small entry: loads dist/cli.js only when something must be analysed.
   { ...common, entryPoints: ['src/cli/hook-main.ts'], outfile: 'dist/hook.js' },
+  // The review-status webview's script, for the browser inside the webview.
+  { bundle: true, entryPoints: ['src/extension/panel/webview-main.ts'], outfile: 'dist/media/panel.js', platform: 'browser', format: 'iife', target: 'es2022', sourcemap: production ? false : 'linked', minify: production, logLevel: 'warning' },
   {
     // Tests run unbundled so each suite imports the module under test directly.
     entryPoints: [...listTs('src'), ...listTs('test'), ...listTs('bench')],
@@ -101,6 +110,7 @@ const builds = [
 
 if (!watch) rmSync('dist', { recursive: true, force: true });
 copyGrammars();
+copyCodicons();
 // The rules-file validator is generated from the schema so the schema stays the one source of truth.
 writeRulesValidator();
 // The IAM detector's action table (dist/iam/aws-actions.json.gz), derived from the pinned dataset.

@@ -9,6 +9,7 @@ import { Session } from './session';
 import { SECTION } from './settings';
 import { setGrammarDir } from '../core/languages';
 import { activateCapture, type CaptureService } from './capture/activate';
+import { registerReviewStatus } from './panel/panel';
 
 /** What `activate` returns: used by the integration tests and the bench. */
 export interface FourEyesApi {
@@ -31,6 +32,7 @@ export function activate(context: vscode.ExtensionContext): FourEyesApi {
   context.subscriptions.push(s);
   registerCommands(s);
   registerEditorUi(s);
+  registerReviewStatus(context, channel);
 
   const { service, folders } = s;
   const capture = activateCapture(context, (m) => log.error(m));

@@ -54,6 +54,17 @@ export interface StatusFinding {
   required: number;
   approvedBy: string[];
   problems: string[];
+  category?: string;
+  endLine?: number;
+  column?: number;
+  before?: string;
+  after?: string;
+  /** Where the change sits: uncommitted edits, the index, or commits on the branch. */
+  source?: 'working-tree' | 'index' | 'branch';
+  /** When the finding first appeared (commit date on the branch, file time when uncommitted). */
+  since?: string;
+  /** The branch commit that introduced it. */
+  commit?: string;
 }
 
 export interface StatusRecord {
@@ -70,6 +81,8 @@ export interface StatusRecord {
   problems: string[];
   /** The commit that added the record, when known. */
   commit?: { id: string; author: string; date: string };
+  /** Fingerprints it lists whose flagged content has since changed (same rule and path, new fingerprint). */
+  staleFingerprints?: string[];
 }
 
 export interface StatusReport {
@@ -79,6 +92,51 @@ export interface StatusReport {
   info: string[];
   findings: StatusFinding[];
   records: StatusRecord[];
+  /** The branch's base, when the branch is compared with one. */
+  base?: { ref: string; commit: string };
+  /** Commits whose own check would have blocked: they did not pass through the hook. */
+  bypassed?: BypassedCommit[];
+  history?: StatusHistory;
+  summary?: StatusSummary;
+}
+
+export interface BypassedCommit {
+  commit: string;
+  subject: string;
+  author: string;
+  date: string;
+  /** Unapproved findings it introduced, and errors its check would have reported. */
+  findings: number;
+  errors: number;
+  fingerprints: string[];
+  inBranch: boolean;
+}
+
+export interface HistoryBucket {
+  label: string;
+  /** ISO dates (weeks) or commit ids (commits) the bucket spans. */
+  start: string;
+  end: string;
+  byCategory: Record<string, number>;
+  total: number;
+  aiOrigin: number;
+}
+
+export interface StatusHistory {
+  by: 'week' | 'commit';
+  buckets: HistoryBucket[];
+  commitsScanned: number;
+  categories: string[];
+}
+
+export interface StatusSummary {
+  byState: Record<string, number>;
+  bySeverity: Record<string, number>;
+  /** Findings that need review (required > 0) and how many of them are AI-origin. */
+  risky: number;
+  riskyAiOrigin: number;
+  records: { valid: number; expired: number; invalid: number; breakGlass: number; stale: number };
+  bypassed: number;
 }
 
 export function statusFindings(o: ReviewOutcome): StatusFinding[] {
@@ -94,6 +152,11 @@ export function statusFindings(o: ReviewOutcome): StatusFinding[] {
     required: r.required,
     approvedBy: r.approvedBy,
     problems: r.problems,
+    category: r.finding.category,
+    endLine: r.finding.range.endLine,
+    column: r.finding.range.startColumn,
+    ...(r.finding.before !== undefined ? { before: r.finding.before } : {}),
+    ...(r.finding.after !== undefined ? { after: r.finding.after } : {}),
   }));
 }
 
