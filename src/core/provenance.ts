@@ -312,3 +312,15 @@ export function pruneEntries(
   }
   return out;
 }
+
+/**
+ * The origin recorded for a line span of a blob, from the spans alone (no content to match):
+ * for history, where only blob ids are at hand. Entries written against another blob are not
+ * consulted.
+ */
+export function originOfBlobSpan(record: ProvenanceRecord, file: string, blob: string, startLine: number, endLine: number): AiOrigin | undefined {
+  for (const e of record.files[file] ?? []) {
+    if (e.blob === blob && e.startLine <= endLine && e.endLine >= startLine) return e.origin;
+  }
+  return undefined;
+}

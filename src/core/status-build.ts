@@ -4,7 +4,7 @@
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { configGet, EMPTY_TREE, gitRaw, revParse } from './git';
-import { lookupAiOrigin, loadProvenance } from './review/ai-origin';
+import { originOfBlobSpan, readProvenance } from './provenance';
 import { cacheFileFor, runReview, type ReviewOutcome, type ReviewTools } from './review/engine';
 import { rangeInput, ReviewInputError, stagedInput, type ReviewInput } from './review/inputs';
 import type { ReviewedFinding } from './review/policy';
@@ -131,12 +131,12 @@ export async function buildStatus(cwd: string, env: NodeJS.ProcessEnv | undefine
     if (at) Object.assign(f, { since: at.date, commit: at.id });
   }
 
-  const provenance = loadProvenance(input.commonDir, input.gitDir);
+  const provenance = readProvenance(input.gitDir, input.commonDir);
   const history = historyBuckets(reviews, {
     by: opts.historyBy ?? 'week',
     count: opts.historyCount ?? (opts.historyBy === 'commit' ? 30 : DEFAULT_HISTORY_WEEKS),
     now: opts.now,
-    aiOf: provenance ? (p, blob, line, end) => lookupAiOrigin(provenance, p, blob, line, end) : undefined,
+    aiOf: provenance ? (p, blob, line, end) => originOfBlobSpan(provenance, p, blob, line, end) : undefined,
   });
   const bypassed = bypassedCommits(reviews, branchCommits);
   const commitOf = recordCommits(root, env);

@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import type { Finding } from './findings';
 import { gitRaw, parseRawDiff, readObjects } from './git';
 import { AnalysisCache } from './review/cache';
-import { lookupAiOrigin, loadProvenance } from './review/ai-origin';
+import { aiLines, originInRange, readProvenance } from './provenance';
 import type { ReviewTools } from './review/engine';
 import type { ReviewInput } from './review/inputs';
 import { evaluatePolicy, type ReviewedFinding } from './review/policy';
@@ -74,7 +74,7 @@ export async function worktreeFindings(input: ReviewInput, policy: RulesConfig, 
   const maxBytes = opts.maxBytes ?? 2 * 1024 * 1024;
   const cache = new AnalysisCache(opts.cacheFile);
   const indexBlobs = readObjects(input.root, changes.map((c) => c.indexBlob).filter(Boolean), input.env);
-  const provenance = loadProvenance(input.commonDir, input.gitDir);
+  const provenance = readProvenance(input.gitDir, input.commonDir);
   const findings: Finding[] = [];
   for (const c of changes) {
     const abs = path.join(input.root, c.path);
@@ -96,11 +96,11 @@ export async function worktreeFindings(input: ReviewInput, policy: RulesConfig, 
       result = await tools.analyze({ path: c.path, before, after }, resolved);
       cache.set(key, result);
     }
+    const entries = provenance?.files[c.path];
+    const ai = entries?.length ? aiLines(entries, after.toString('utf8'), blob) : undefined;
     for (const f of result.findings) {
-      if (provenance) {
-        const origin = lookupAiOrigin(provenance, f.path, blob, f.range.startLine, f.range.endLine);
-        if (origin) f.aiOrigin = origin;
-      }
+      const origin = ai ? originInRange(ai, f.range.startLine, f.range.endLine) : undefined;
+      if (origin) f.aiOrigin = origin;
       findings.push(f);
     }
   }
