@@ -2,8 +2,8 @@
 // (staged, unstaged, untracked, AI-origin), break-glass, and a commit that bypassed the hook.
 // Repository strings carry HTML so every view proves it escapes them.
 import assert from 'node:assert/strict';
-import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
+import { emptyRecord, fingerprintSpan, gitBlobId, splitLines, writeProvenance } from '../../src/core/provenance';
 import * as path from 'node:path';
 import { TempRepo } from './repo';
 
@@ -62,10 +62,21 @@ export function makeStatusFixture(base?: string): TempRepo {
   repo.write(XSS_PATH, `{ "note": "FOUREYES-TEST-high ${XSS_SNIPPET}" }\n`);
 
   // The agent wrote svc/app.json: provenance for its current content.
-  const content = readFileSync(path.join(repo.dir, 'svc/app.json'));
-  const blob = createHash('sha1').update(`blob ${content.length}\0`).update(content).digest('hex');
+  const content = readFileSync(path.join(repo.dir, 'svc/app.json'), 'utf8');
   const gitDir = repo.git('rev-parse', '--absolute-git-dir').trim();
-  mkdirSync(path.join(gitDir, 'foureyes'), { recursive: true });
-  writeFileSync(path.join(gitDir, 'foureyes/provenance.json'), JSON.stringify({ version: 1, files: { 'svc/app.json': [{ blob, startLine: 2, endLine: 2, origin: 'agent-write' }] } }));
+  const record = emptyRecord();
+  record.files['svc/app.json'] = [
+    {
+      id: 'fixture-agent-write',
+      session: 'fixture',
+      origin: 'agent-write',
+      at: new Date().toISOString(),
+      startLine: 2,
+      endLine: 2,
+      blob: gitBlobId(content),
+      lines: fingerprintSpan(splitLines(content), 2, 2),
+    },
+  ];
+  writeProvenance(gitDir, record);
   return repo;
 }
