@@ -1,6 +1,7 @@
 // One file's change -> findings and notes: decode, detect language, parse, run detectors, apply rules.
 import { minimatch } from 'minimatch';
 import { DETECTORS } from './detectors/registry';
+import { maskFindings } from './endpoints/document-secrets';
 import type { Detector, DetectorContext, SiblingDocs } from './detectors/detector';
 import { compareFindings, type Finding } from './findings';
 import { detectLanguage } from './languages';
@@ -84,9 +85,17 @@ export async function analyzeChange(change: FileChange, opts: AnalyzeOptions): P
     return skip('warning', `skipped: ${formatBytes(size)} is over the ${formatBytes(rules.maxFileBytes)} limit (limits.maxFileBytes); not analysed`);
   }
   const after = decode(change.after);
-  if (!after.ok) return skip('info', `skipped: ${after.reason}`);
+  if (!after.ok) {
+    // An image or archive in a scanned tree is not a file anyone expects analysed; a `.json` that
+    // turned out binary is, and must not pass silently.
+    if (!opts.language && !detectLanguage(path, '')) return { findings: [], notes: [], analysed: false };
+    return skip('warning', `skipped: ${after.reason}; not analysed`);
+  }
   const language = opts.language ?? detectLanguage(path, after.text.slice(0, 200));
   if (!language) return { findings: [], notes: [], analysed: false };
+  if (!after.text.trim()) {
+    return { findings: [], notes: [{ path, level: 'info', message: `empty file (${language}); nothing to analyse` }], analysed: true };
+  }
   if (after.lossy) notes.push({ path, level: 'warning', message: 'invalid UTF-8 replaced with U+FFFD; positions after it may be approximate' });
 
   let beforeDoc: Doc | undefined;
@@ -142,6 +151,7 @@ export async function analyzeChange(change: FileChange, opts: AnalyzeOptions): P
       notes.push({ path, level: 'error', message: `detector ${detector.family} failed: ${errorMessage(err)}` });
     }
   }
+  maskFindings(findings, [beforeDoc, afterDoc]);
   findings.sort(compareFindings);
   return { findings, notes, analysed: true };
 }
