@@ -5,6 +5,7 @@ import { analysisVersion, cacheFileFor, NeedsFullAnalysis, runReview } from '../
 import { stagedInput } from '../core/review/inputs';
 import { outcomeText } from '../core/review/report';
 import type { ReviewedFinding } from '../core/review/policy';
+import { mark, span, spanAsync } from '../core/trace';
 import type { CliIO } from './io';
 import { VERSION } from './version';
 
@@ -19,7 +20,7 @@ function label(r: ReviewedFinding): string {
 async function fullCli(argv: string[], io: CliIO): Promise<number> {
   const cliPath = path.join(__dirname, 'cli.js');
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const cli = require(cliPath) as { main(a: string[], io: CliIO): Promise<number>; useBundledGrammars(): void };
+  const cli = span('load cli.js', () => require(cliPath) as { main(a: string[], io: CliIO): Promise<number>; useBundledGrammars(): void });
   cli.useBundledGrammars();
   return cli.main(argv, io);
 }
@@ -28,8 +29,8 @@ async function hookMain(argv: string[], io: CliIO): Promise<number> {
   if (argv[0] !== 'check' || !argv.includes('--staged') || argv.some((a) => a.startsWith('--format'))) return fullCli(argv, io);
   try {
     const now = io.env.FOUREYES_NOW && !Number.isNaN(Date.parse(io.env.FOUREYES_NOW)) ? new Date(io.env.FOUREYES_NOW) : new Date();
-    const input = stagedInput(io.cwd, io.env);
-    const outcome = await runReview(input, {}, { version: analysisVersion(VERSION, io.env), cacheFile: cacheFileFor(input), now });
+    const input = span('staged input', () => stagedInput(io.cwd, io.env));
+    const outcome = await spanAsync('review', () => runReview(input, {}, { version: analysisVersion(VERSION, io.env), cacheFile: cacheFileFor(input), now }));
     const blocked = outcome.errors.length > 0 || outcome.blocking.length > 0;
     (blocked ? io.stderr : io.stdout)(outcomeText(outcome, label, 'foureyes request --staged'));
     return blocked ? 1 : 0;
@@ -40,6 +41,7 @@ async function hookMain(argv: string[], io: CliIO): Promise<number> {
   }
 }
 
+mark('hook.js evaluated');
 const io: CliIO = {
   cwd: process.cwd(),
   env: process.env,

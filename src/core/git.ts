@@ -1,6 +1,7 @@
 // All git access: spawned with argument arrays (never a shell), machine-readable output with -z.
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
+import { span } from './trace';
 
 /** The id of git's empty tree: the "before" of an initial commit. */
 export const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
@@ -29,13 +30,15 @@ export interface GitOptions {
 }
 
 export function gitRaw(args: string[], opts: GitOptions): GitRun {
-  const r = spawnSync('git', args, {
-    cwd: opts.cwd,
-    env: opts.env ?? process.env,
-    input: opts.input,
-    maxBuffer: 512 * 1024 * 1024,
-    windowsHide: true,
-  });
+  const r = span(`git ${args.slice(0, 2).join(' ')}`, () =>
+    spawnSync('git', args, {
+      cwd: opts.cwd,
+      env: opts.env ?? process.env,
+      input: opts.input,
+      maxBuffer: 512 * 1024 * 1024,
+      windowsHide: true,
+    }),
+  );
   if (r.error) throw new GitError(args, null, `${(r.error as NodeJS.ErrnoException).code ?? r.error.message}: is git installed and on PATH?`);
   return { code: r.status, stdout: r.stdout, stderr: r.stderr.toString('utf8') };
 }

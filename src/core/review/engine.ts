@@ -10,6 +10,7 @@ import { AnalysisCache } from './cache';
 import { readBlobs, type ReviewInput } from './inputs';
 import { evaluatePolicy, isBlocking, type PolicyResult, type ReviewedFinding } from './policy';
 import { lookupAiOrigin, loadProvenance } from './ai-origin';
+import { span, spanAsync } from '../trace';
 
 export interface ReviewTools {
   /** Full analysis of one change; absent on the hook's fast path. */
@@ -72,7 +73,7 @@ export async function runReview(input: ReviewInput, tools: ReviewTools, opts: Re
     info.push(`first seniors in ${RULES_FILE} accepted: ${(targetConfig.seniors ?? []).map((s) => s.id).join(', ')}`);
   }
 
-  const cache = new AnalysisCache(opts.cacheFile);
+  const cache = span('cache load', () => new AnalysisCache(opts.cacheFile));
   const rulesKey = createHash('sha256').update(input.targetRules?.text ?? '').digest('hex');
   const needs: Array<{ key: string; path: string; before: string; after: string }> = [];
   const results = new Map<string, AnalysisResult>();
@@ -108,11 +109,11 @@ export async function runReview(input: ReviewInput, tools: ReviewTools, opts: Re
         continue;
       }
       const before = n.before ? (blobs.get(n.before) ?? null) : null;
-      const r = await tools.analyze({ path: n.path, before, after }, resolved);
+      const r = await spanAsync(`analyze ${n.path}`, () => tools.analyze!({ path: n.path, before, after }, resolved));
       results.set(n.key, r);
       cache.set(n.key, r);
     }
-    cache.save();
+    span('cache save', () => cache.save());
   }
 
   const provenance = input.mode === 'staged' ? loadProvenance(input.commonDir, input.gitDir) : undefined;
@@ -150,7 +151,7 @@ export async function runReview(input: ReviewInput, tools: ReviewTools, opts: Re
     });
   }
 
-  const result = evaluatePolicy({ findings, records: input.records, policy, authorsOf: input.authorsOf, now: opts.now ?? new Date() });
+  const result = span('policy', () => evaluatePolicy({ findings, records: input.records, policy, authorsOf: input.authorsOf, now: opts.now ?? new Date() }));
   errors.unshift(...result.errors.filter((e) => !errors.includes(e)));
   for (const r of result.findings) {
     if (r.state === 'break-glass') info.push(`break-glass record ${r.coveredBy[0]?.slice(0, 12)} lets ${r.finding.path}:${r.finding.range.startLine} through without review`);
