@@ -3,6 +3,8 @@ import * as path from 'node:path';
 import { setGrammarDir } from '../core/languages';
 import { RulesError } from '../core/rules';
 import { COMMANDS } from './commands/table';
+import type { ReviewTools } from '../core/review/engine';
+import { FULL_TOOLS } from './review-run';
 import { EXIT_ERROR, UsageError, type CliIO } from './io';
 import { VERSION } from './version';
 
@@ -54,6 +56,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return EXIT_ERROR;
   }
 }
+
+/** The full analyser, for the hook's small entry (dist/hook.js) when its cache cannot answer. */
+export const fullReviewTools: ReviewTools = FULL_TOOLS;
 
 /** Grammars beside the bundle, unless FOUREYES_GRAMMAR_DIR says otherwise (the hook's runtime copy). */
 export function useBundledGrammars(): void {

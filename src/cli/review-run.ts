@@ -1,5 +1,8 @@
 // Shared by the review commands: running a review with the full analyser, and printing it.
 import { analyzeChange } from '../core/analyze';
+import { detectLanguage } from '../core/languages';
+import type { LanguageId } from '../core/model';
+import { prepareParsers } from '../core/parse';
 import { testMarkerDetector } from '../core/detectors/test-marker';
 import { resolveRules } from '../core/rules';
 import { analysisVersion, cacheFileFor, runReview, type ReviewOutcome, type ReviewTools } from '../core/review/engine';
@@ -14,6 +17,8 @@ export const FULL_TOOLS: ReviewTools = {
     analyzeChange(change, { rules, mode: 'diff', extraDetectors: process.env.FOUREYES_TEST_DETECTOR === '1' ? [testMarkerDetector] : [] }),
   resolve: (config, source) => resolveRules(config, source || undefined),
   weakenings: weakeningFindings,
+  // A grammar that fails to load here is reported by the file's own analysis.
+  prepare: (paths) => prepareParsers(paths.map((p) => detectLanguage(p)).filter((l): l is LanguageId => !!l)).catch(() => undefined),
 };
 
 export function nowFrom(io: CliIO): Date {
@@ -23,7 +28,7 @@ export function nowFrom(io: CliIO): Date {
 }
 
 export async function reviewStaged(io: CliIO): Promise<{ input: ReviewInput; outcome: ReviewOutcome }> {
-  const input = stagedInput(io.cwd, io.env);
+  const input = await stagedInput(io.cwd, io.env);
   const outcome = await runReview(input, FULL_TOOLS, { version: analysisVersion(VERSION, io.env), cacheFile: cacheFileFor(input), now: nowFrom(io) });
   return { input, outcome };
 }

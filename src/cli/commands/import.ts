@@ -26,7 +26,7 @@ export const importCommand: Command = {
     } catch (err) {
       throw new UsageError(`approval token refused: ${(err as Error).message}`);
     }
-    const input = stagedInput(io.cwd, io.env);
+    const input = await stagedInput(io.cwd, io.env);
     const outcome = await runReview(input, FULL_TOOLS, { version: analysisVersion(VERSION, io.env), cacheFile: cacheFileFor(input), now: nowFrom(io) });
     const check = checkRecord({ path: approvalFileName(record.id), mode: '100644', text: formatRecordFile(record) }, outcome.policy, nowFrom(io));
     if (check.status.state !== 'valid') throw new UsageError(`approval token refused: ${check.status.problems.join('; ')}`);

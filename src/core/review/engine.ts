@@ -17,6 +17,8 @@ export interface ReviewTools {
   analyze?(change: { path: string; before: Buffer | null; after: Buffer }, rules: ResolvedRules): Promise<AnalysisResult>;
   resolve?(config: RulesConfig, source: string): ResolvedRules;
   weakenings?(base: RulesConfig, target: RulesConfig, targetText: string): Finding[];
+  /** Gets ready to analyse these paths (grammars loaded side by side), while the blobs are read. */
+  prepare?(paths: string[]): Promise<void>;
 }
 
 export interface ReviewOutcome extends PolicyResult {
@@ -101,7 +103,7 @@ export async function runReview(input: ReviewInput, tools: ReviewTools, opts: Re
   }
   if (needs.length && tools.analyze && tools.resolve) {
     const resolved = tools.resolve(targetConfig ?? {}, input.targetRules ? path.join(input.root, RULES_FILE) : '');
-    const blobs = readBlobs(input, needs.flatMap((n) => [n.before, n.after]));
+    const [blobs] = await Promise.all([readBlobs(input, needs.flatMap((n) => [n.before, n.after])), tools.prepare?.(needs.map((n) => n.path))]);
     for (const n of needs) {
       const after = blobs.get(n.after);
       if (!after) {
