@@ -1,7 +1,7 @@
 // The pre-commit hook's entry (dist/hook.js): a small bundle that answers from the analysis cache
 // when it can, and loads the full CLI (parsers, detectors) only when something must be analysed.
 import * as path from 'node:path';
-import { analysisVersion, cacheFileFor, NeedsFullAnalysis, runReview, type ReviewTools } from '../core/review/engine';
+import { analysisVersion, cacheDirFor, NeedsFullAnalysis, runReview, type ReviewTools } from '../core/review/engine';
 import { stagedInput } from '../core/review/inputs';
 import { outcomeText } from '../core/review/report';
 import type { ReviewedFinding } from '../core/review/policy';
@@ -36,7 +36,7 @@ async function hookMain(argv: string[], io: CliIO): Promise<number> {
   try {
     const now = io.env.FOUREYES_NOW && !Number.isNaN(Date.parse(io.env.FOUREYES_NOW)) ? new Date(io.env.FOUREYES_NOW) : new Date();
     const input = await spanAsync('staged input', () => stagedInput(io.cwd, io.env));
-    const opts = { version: analysisVersion(VERSION, io.env), cacheFile: cacheFileFor(input), now };
+    const opts = { version: analysisVersion(VERSION, io.env), cacheDir: cacheDirFor(input), now };
     let outcome;
     try {
       outcome = await spanAsync('review (cache)', () => runReview(input, {}, opts));

@@ -5,7 +5,7 @@ import type { LanguageId } from '../core/model';
 import { prepareParsers } from '../core/parse';
 import { testMarkerDetector } from '../core/detectors/test-marker';
 import { resolveRules } from '../core/rules';
-import { analysisVersion, cacheFileFor, runReview, type ReviewOutcome, type ReviewTools } from '../core/review/engine';
+import { analysisVersion, cacheDirFor, runReview, type ReviewOutcome, type ReviewTools } from '../core/review/engine';
 import { rangeInput, stagedInput, type ReviewInput } from '../core/review/inputs';
 import type { ReviewedFinding } from '../core/review/policy';
 import { weakeningFindings } from '../core/review/weakening';
@@ -29,13 +29,13 @@ export function nowFrom(io: CliIO): Date {
 
 export async function reviewStaged(io: CliIO): Promise<{ input: ReviewInput; outcome: ReviewOutcome }> {
   const input = await stagedInput(io.cwd, io.env);
-  const outcome = await runReview(input, FULL_TOOLS, { version: analysisVersion(VERSION, io.env), cacheFile: cacheFileFor(input), now: nowFrom(io) });
+  const outcome = await runReview(input, FULL_TOOLS, { version: analysisVersion(VERSION, io.env), cacheDir: cacheDirFor(input), now: nowFrom(io) });
   return { input, outcome };
 }
 
 export async function reviewRange(io: CliIO, from: string | undefined, to: string): Promise<{ input: ReviewInput; outcome: ReviewOutcome }> {
   const input = rangeInput(io.cwd, from, to, io.env);
-  const outcome = await runReview(input, FULL_TOOLS, { version: analysisVersion(VERSION, io.env), cacheFile: cacheFileFor(input), now: nowFrom(io) });
+  const outcome = await runReview(input, FULL_TOOLS, { version: analysisVersion(VERSION, io.env), cacheDir: cacheDirFor(input), now: nowFrom(io) });
   return { input, outcome };
 }
 

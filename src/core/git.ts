@@ -1,5 +1,6 @@
 // All git access: spawned with argument arrays (never a shell), machine-readable output with -z.
 import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import { span, spanAsync } from './trace';
 
@@ -43,27 +44,47 @@ export function gitRaw(args: string[], opts: GitOptions): GitRun {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr.toString('utf8') };
 }
 
+interface Started {
+  write(text: string): void;
+  /** Closes git's stdin and waits for it to exit. */
+  finish(): Promise<GitRun>;
+}
+
+function startGit(args: string[], opts: GitOptions): Started {
+  const child = spawn('git', args, { cwd: opts.cwd, env: opts.env ?? process.env, windowsHide: true, stdio: ['pipe', 'pipe', 'pipe'] });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout.on('data', (b: Buffer) => out.push(b));
+  child.stderr.on('data', (b: Buffer) => err.push(b));
+  // A git that exits early closes its stdin; the exit code says what went wrong.
+  child.stdin.on('error', () => undefined);
+  const done = new Promise<GitRun>((resolve, reject) => {
+    child.on('error', (e: NodeJS.ErrnoException) => reject(new GitError(args, null, `${e.code ?? e.message}: is git installed and on PATH?`)));
+    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') }));
+  });
+  // Keeps an early spawn failure from surfacing as an unhandled rejection before finish() is awaited.
+  done.catch(() => undefined);
+  return {
+    write: (text) => {
+      child.stdin.write(text);
+    },
+    finish: () => {
+      child.stdin.end();
+      return done;
+    },
+  };
+}
+
 /**
  * `gitRaw` without blocking: lets the hook run its few independent git calls side by side, so
  * their process start-ups overlap instead of adding up.
  */
 export function gitRawAsync(args: string[], opts: GitOptions): Promise<GitRun> {
-  return spanAsync(
-    `git ${args.slice(0, 2).join(' ')}`,
-    () =>
-      new Promise<GitRun>((resolve, reject) => {
-        const child = spawn('git', args, { cwd: opts.cwd, env: opts.env ?? process.env, windowsHide: true, stdio: ['pipe', 'pipe', 'pipe'] });
-        const out: Buffer[] = [];
-        const err: Buffer[] = [];
-        child.stdout.on('data', (b: Buffer) => out.push(b));
-        child.stderr.on('data', (b: Buffer) => err.push(b));
-        // A git that exits early closes its stdin; the exit code says what went wrong.
-        child.stdin.on('error', () => undefined);
-        child.on('error', (e: NodeJS.ErrnoException) => reject(new GitError(args, null, `${e.code ?? e.message}: is git installed and on PATH?`)));
-        child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') }));
-        child.stdin.end(opts.input ?? '');
-      }),
-  );
+  return spanAsync(`git ${args.slice(0, 2).join(' ')}`, () => {
+    const g = startGit(args, opts);
+    if (opts.input !== undefined) g.write(opts.input.toString());
+    return g.finish();
+  });
 }
 
 export async function gitAsync(args: string[], opts: GitOptions): Promise<Buffer> {
@@ -110,6 +131,59 @@ export function repoInfo(cwd: string, env?: NodeJS.ProcessEnv): RepoInfo {
     stateDir: path.resolve(cwd, state),
     head: head.code === 0 ? head.stdout.toString('utf8').trim() : undefined,
   };
+}
+
+export interface RepoPaths {
+  /** Working tree root (absolute). */
+  root: string;
+  /** The git directory of this worktree (absolute). */
+  gitDir: string;
+  /** The directory shared by all worktrees (absolute). */
+  commonDir: string;
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+// Config that moves the working tree or pulls in other files: then only git can say where things are.
+const RELOCATING_CONFIG = /^\s*worktree\s*=|^\s*bare[ \t]*(=[ \t]*(?![ \t]|(false|no|off|0)[ \t]*\r?$)|\r?$)|^\s*\[\s*include/im;
+
+/**
+ * Where the repository is, read from `<cwd>/.git` without running git, in the one layout where
+ * that is certain: `cwd` is a working-tree root (where git runs hooks) holding a `.git` directory
+ * or `gitdir:` file, no GIT_DIR/GIT_WORK_TREE/GIT_COMMON_DIR or `-c` config redirects git, and
+ * the repository config neither sets core.worktree/core.bare nor includes other files (so
+ * submodules, which set core.worktree, are left to git). Anything else returns undefined: ask
+ * `git rev-parse`.
+ */
+export function repoPathsFromDotGit(cwd: string, env: NodeJS.ProcessEnv): RepoPaths | undefined {
+  if (env.GIT_DIR || env.GIT_WORK_TREE || env.GIT_COMMON_DIR) return undefined;
+  if (/worktree|bare|include/i.test(`${env.GIT_CONFIG_PARAMETERS ?? ''}${env.GIT_CONFIG_COUNT ?? ''}`)) return undefined;
+  const dotGit = path.join(cwd, '.git');
+  let gitDir: string;
+  try {
+    if (statSync(dotGit).isDirectory()) gitDir = dotGit;
+    else {
+      const m = /^gitdir: (.+?)\r?\n?$/.exec(readFileSync(dotGit, 'utf8'));
+      if (!m) return undefined;
+      gitDir = path.resolve(cwd, m[1]);
+    }
+  } catch {
+    return undefined;
+  }
+  if (!readText(path.join(gitDir, 'HEAD'))) return undefined;
+  const common = readText(path.join(gitDir, 'commondir'));
+  const commonDir = common === undefined ? gitDir : path.resolve(gitDir, common.trim());
+  const config = readText(path.join(commonDir, 'config'));
+  if (config === undefined || RELOCATING_CONFIG.test(config)) return undefined;
+  const worktreeConfig = readText(path.join(gitDir, 'config.worktree'));
+  if (worktreeConfig !== undefined && RELOCATING_CONFIG.test(worktreeConfig)) return undefined;
+  return { root: cwd, gitDir, commonDir };
 }
 
 export type ChangeStatus = 'A' | 'M' | 'D' | 'R' | 'C' | 'T' | 'U' | 'X';
@@ -214,6 +288,38 @@ export function readObjects(cwd: string, names: string[], env?: NodeJS.ProcessEn
   const unique = [...new Set(names)];
   if (!unique.length) return new Map();
   return blobsOnly(parseBatch(git(['cat-file', '--batch'], { cwd, env, input: batchInput(unique) }), unique));
+}
+
+/**
+ * A `git cat-file --batch` started at once and fed names as they become known, so its start-up
+ * overlaps other work; `read()` closes it and returns every object asked for (with its id, which
+ * `rev:path` names need).
+ */
+export class ObjectReader {
+  private readonly names: string[] = [];
+  private readonly git: Started;
+
+  constructor(cwd: string, env?: NodeJS.ProcessEnv) {
+    this.git = startGit(['cat-file', '--batch'], { cwd, env });
+  }
+
+  ask(names: string[]): void {
+    if (!names.length) return;
+    const text = batchInput(names);
+    this.names.push(...names);
+    this.git.write(text);
+  }
+
+  /** Lets git exit without reading anything (on an error path): an open stdin would keep node alive. */
+  close(): void {
+    void this.git.finish();
+  }
+
+  async read(): Promise<Map<string, GitObject | undefined>> {
+    const r = await spanAsync('git cat-file --batch', () => this.git.finish());
+    if (r.code !== 0) throw new GitError(['cat-file', '--batch'], r.code, r.stderr);
+    return parseBatch(r.stdout, this.names);
+  }
 }
 
 /** `readObjects` without blocking, keeping each object's id (useful for `rev:path` names). */

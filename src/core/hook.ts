@@ -62,7 +62,8 @@ export function runnerScript(nodePath: string, version: string): string {
   return `#!/bin/sh
 # Four Eyes pre-commit runner ${version}, written by 'foureyes hook install'. Runs the copy of the
 # CLI beside this file with the node recorded at install time, else the first node on PATH.
-foureyes_dir=$(dirname "$0")
+# Parameter expansion, not $(dirname): under load every extra process costs a scheduling round.
+case $0 in */*) foureyes_dir=\${0%/*} ;; *) foureyes_dir=. ;; esac
 foureyes_node=${shQuote(nodePath)}
 if [ ! -x "$foureyes_node" ]; then
   foureyes_node=$(command -v node 2>/dev/null || true)

@@ -41,7 +41,7 @@ export interface ReviewOptions {
   now?: Date;
   version: string;
   /** Where the analysis cache lives; undefined disables it. */
-  cacheFile?: string;
+  cacheDir?: string;
 }
 
 function parseOrFail(text: string, which: string, errors: string[]): RulesConfig | undefined {
@@ -53,8 +53,8 @@ function parseOrFail(text: string, which: string, errors: string[]): RulesConfig
   }
 }
 
-export function cacheFileFor(input: ReviewInput): string {
-  return path.join(input.commonDir, 'foureyes', 'cache', 'analysis.json');
+export function cacheDirFor(input: ReviewInput): string {
+  return path.join(input.commonDir, 'foureyes', 'cache', 'analysis');
 }
 
 export async function runReview(input: ReviewInput, tools: ReviewTools, opts: ReviewOptions): Promise<ReviewOutcome> {
@@ -75,7 +75,7 @@ export async function runReview(input: ReviewInput, tools: ReviewTools, opts: Re
     info.push(`first seniors in ${RULES_FILE} accepted: ${(targetConfig.seniors ?? []).map((s) => s.id).join(', ')}`);
   }
 
-  const cache = span('cache load', () => new AnalysisCache(opts.cacheFile));
+  const cache = span('cache load', () => new AnalysisCache(opts.cacheDir));
   const rulesKey = createHash('sha256').update(input.targetRules?.text ?? '').digest('hex');
   const needs: Array<{ key: string; path: string; before: string; after: string }> = [];
   const results = new Map<string, AnalysisResult>();

@@ -17,9 +17,12 @@ import {
   parseRawDiff,
   readObjects,
   readObjectsAsync,
+  repoPathsFromDotGit,
+  ObjectReader,
   treeChanges,
   type CommitInfo,
   type GitRun,
+  type RepoPaths,
   type RawChange,
   type TreeEntry,
 } from '../git';
@@ -100,30 +103,44 @@ function checked(args: string[], run: GitRun): Buffer {
 }
 
 /**
- * The staged change: index vs HEAD (nothing before the first commit). The git calls that do not
- * depend on each other run side by side (where the repository is, the raw diff, the index
- * entries of the rules file and records, and, outside a commit, the author); the blobs of the
- * rules and records are read afterwards with one `cat-file --batch`, and only if there are any.
+ * The staged change: index vs HEAD (nothing before the first commit). Every git process starts at
+ * once and they run side by side: the raw diff, the index entries of the rules file and records,
+ * and one `cat-file --batch` that resolves HEAD and its rules file straight away and then reads
+ * the staged rules and records once the index listing names them. Where the repository is comes
+ * from `.git` when that is certain (else `rev-parse`, alongside), and the author from git's
+ * GIT_AUTHOR_* exports when git would take them verbatim (else `git var`, alongside).
  */
 export async function stagedInput(cwd: string, env?: NodeJS.ProcessEnv): Promise<ReviewInput> {
-  const revArgs = ['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-common-dir', '--verify', '-q', 'HEAD^{commit}'];
+  const quick = repoPathsFromDotGit(cwd, env ?? process.env);
+  const reader = new ObjectReader(cwd, env);
+  try {
+    return await stagedWith(reader, quick, cwd, env);
+  } catch (err) {
+    reader.close();
+    throw err;
+  }
+}
+
+async function stagedWith(reader: ObjectReader, quick: RepoPaths | undefined, cwd: string, env: NodeJS.ProcessEnv | undefined): Promise<ReviewInput> {
+  const revArgs = ['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-common-dir'];
   // Without a revision, `diff --cached` compares with HEAD, or shows everything staged on an unborn branch.
   const diffArgs = [...NOT_RELATIVE, ...RAW_DIFF, '--'];
   const lsArgs = lsFilesArgs([RULES_FILE, APPROVALS_DIR]);
+  const headRulesName = `HEAD:${RULES_FILE}`;
+  reader.ask(['HEAD^{commit}', headRulesName]);
   const [revs, diff, listed, who] = await Promise.all([
-    gitRawAsync(revArgs, { cwd, env }),
+    quick ? undefined : gitRawAsync(revArgs, { cwd, env }),
     gitRawAsync(diffArgs, { cwd, env }),
     gitRawAsync(lsArgs, { cwd, env }),
     authorIdentAsync(cwd, env).catch((err: Error) => err),
   ]);
-  // rev-parse prints the three paths, then HEAD's id; before the first commit it exits 1 without one.
-  const lines = revs.stdout.toString('utf8').split('\n');
-  if (!(revs.code === 0 && lines.length >= 4) && !(revs.code === 1 && lines.length >= 3 && !lines[3])) {
-    throw new ReviewInputError(`not inside a git working tree (${revs.stderr.trim().split('\n')[0] || `git rev-parse exit ${revs.code}`})`);
+  let repo = quick;
+  if (!repo) {
+    const lines = revs!.stdout.toString('utf8').split('\n');
+    if (revs!.code !== 0 || lines.length < 3) throw new ReviewInputError(`not inside a git working tree (${revs!.stderr.trim().split('\n')[0] || `git rev-parse exit ${revs!.code}`})`);
+    repo = { root: lines[0], gitDir: lines[1], commonDir: path.resolve(cwd, lines[2]) };
   }
-  const [root, gitDir, common, headLine] = lines;
-  const head = revs.code === 0 && /^[0-9a-f]{40,64}$/.test(headLine) ? headLine : undefined;
-  const commonDir = path.resolve(cwd, common);
+  const { root, gitDir, commonDir } = repo;
   const all = parseRawDiff(checked(diffArgs, diff));
   const unmerged = all.filter((c) => c.status === 'U');
   if (unmerged.length) throw new ReviewInputError(`unresolved merge conflicts in ${unmerged.map((c) => c.path).join(', ')}; resolve them first`);
@@ -132,24 +149,19 @@ export async function stagedInput(cwd: string, env?: NodeJS.ProcessEnv): Promise
   if (who instanceof Error) throw who;
   const ruleIndex = entries.find((e) => e.path === RULES_FILE && e.type === 'blob');
   const recordEntries = treeRecords(entries);
-  // HEAD has a rules file only if the index still has it or the diff shows it changed or went.
-  const headMayHaveRules = !!head && (!!ruleIndex || all.some((c) => c.path === RULES_FILE || c.oldPath === RULES_FILE));
-  const headRulesName = `${head}:${RULES_FILE}`;
+  reader.ask([...recordEntries.filter((e) => e.type === 'blob').map((e) => e.object), ...(ruleIndex ? [ruleIndex.object] : [])]);
   const mergeHeads = (readMaybe(path.join(gitDir, 'MERGE_HEAD')) ?? '')
     .split('\n')
     .map((s) => s.trim())
     .filter((s) => /^[0-9a-f]{40,64}$/.test(s));
   const [objects, otherParents] = await Promise.all([
-    readObjectsAsync(
-      root,
-      [...recordEntries.filter((e) => e.type === 'blob').map((e) => e.object), ...(ruleIndex ? [ruleIndex.object] : []), ...(headMayHaveRules ? [headRulesName] : [])],
-      env,
-    ),
-    Promise.all(mergeHeads.map(async (mh) => new Map(parseRawDiff(await gitAsync([...NOT_RELATIVE, ...RAW_DIFF, mh, '--'], { cwd: root, env })).map((c) => [c.path, c])))),
+    reader.read(),
+    Promise.all(mergeHeads.map(async (mh) => new Map(parseRawDiff(await gitAsync([...NOT_RELATIVE, ...RAW_DIFF, mh, '--'], { cwd, env })).map((c) => [c.path, c])))),
   ]);
+  const head = objects.get('HEAD^{commit}');
   const blobs = new Map([...objects].map(([k, v]) => [k, v?.data]));
   const records = recordEntries.map((e) => ({ path: e.path, mode: e.mode, text: e.type === 'blob' ? (blobs.get(e.object)?.toString('utf8') ?? '') : '' }));
-  const headRules = headMayHaveRules ? objects.get(headRulesName) : undefined;
+  const headRules = head?.type === 'commit' ? objects.get(headRulesName) : undefined;
   return {
     cwd: root,
     root,
@@ -157,7 +169,7 @@ export async function stagedInput(cwd: string, env?: NodeJS.ProcessEnv): Promise
     commonDir,
     env,
     mode: 'staged',
-    base: head ?? EMPTY_TREE,
+    base: head?.type === 'commit' ? head.id : EMPTY_TREE,
     target: 'index',
     changes,
     otherParents,
