@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { allRules } from '../core/detectors/registry';
 import { isSeverity, severityRank, type Finding, type Severity } from '../core/findings';
 import { defaultRules, loadRulesFile, RULES_FILE, type ResolvedRules } from '../core/rules';
 import { UsageError, type CliIO } from './io';
@@ -13,6 +14,8 @@ export interface ReportOptions {
   minSeverity: Severity;
   color: boolean;
   rulesPath?: string;
+  /** Exit 1 also when a file could not be analysed (skipped, unreadable, partly parsed). */
+  strict: boolean;
 }
 
 export const REPORT_OPTIONS = {
@@ -21,19 +24,25 @@ export const REPORT_OPTIONS = {
   rules: { type: 'string' },
   'no-color': { type: 'boolean' },
   color: { type: 'boolean' },
+  strict: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
 export const REPORT_USAGE = `  -f, --format text|json|sarif   output format (default text)
       --min-severity LEVEL       only report findings at or above low|medium|high|critical (default low)
       --rules FILE               rules file (default: .foureyes/rules.jsonc found from the current directory)
-      --no-color                 never colour the text output`;
+      --no-color                 never colour the text output (also: NO_COLOR set); --color forces it
+      --strict                   exit 1 also when a file was skipped or could not be fully analysed
+  -h, --help                     show this help
+
+exit codes: 0 no findings at or above --min-severity; 1 findings (or, with --strict, files not
+fully analysed); 2 usage error, unreadable rules file or internal error`;
 
 export function parseCommandArgs<O extends ParseArgsConfig['options']>(args: string[], options: O) {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new UsageError((err as Error).message.replace(/\. To specify a positional.*$/s, ''));
+    throw new UsageError(`${(err as Error).message.replace(/\. To specify a positional.*$/s, '').replace(/\s+/g, ' ')}`);
   }
 }
 
@@ -46,18 +55,23 @@ export function reportOptions(values: Record<string, unknown>, io: CliIO): Repor
   if (!isSeverity(minSeverity)) throw new UsageError(`--min-severity must be low, medium, high or critical, not '${minSeverity}'`);
   const noColor = values['no-color'] === true || io.env.NO_COLOR !== undefined;
   const color = !noColor && (values.color === true || io.isTTY);
-  return { format, minSeverity, color, rulesPath: values.rules as string | undefined };
+  return { format, minSeverity, color, rulesPath: values.rules as string | undefined, strict: values.strict === true };
 }
 
 /** The rules file named by --rules, else the nearest .foureyes/rules.jsonc above `from`. */
 export function loadRules(opts: ReportOptions, io: CliIO, from: string = io.cwd): ResolvedRules {
+  let file: string | undefined;
   if (opts.rulesPath) {
-    const p = path.resolve(io.cwd, opts.rulesPath);
-    if (!existsSync(p)) throw new UsageError(`rules file not found: ${opts.rulesPath}`);
-    return loadRulesFile(p);
+    file = path.resolve(io.cwd, opts.rulesPath);
+    if (!existsSync(file)) throw new UsageError(`rules file not found: ${opts.rulesPath}`);
+  } else {
+    file = findRulesFile(from);
   }
-  const found = findRulesFile(from);
-  return found ? loadRulesFile(found) : defaultRules();
+  if (!file) return defaultRules();
+  const displayName = opts.rulesPath ?? (path.relative(io.cwd, file).split(path.sep).join('/') || file);
+  const rules = loadRulesFile(file, { displayName, knownRuleIds: allRules().map((r) => r.id) });
+  for (const w of rules.warnings ?? []) io.stderr(`foureyes: warning: ${w}\n`);
+  return rules;
 }
 
 export function findRulesFile(from: string): string | undefined {

@@ -10,7 +10,7 @@ import { toText } from '../core/output/text';
 import type { ResolvedRules } from '../core/rules';
 import { EXIT_FINDINGS, EXIT_OK, type CliIO } from './io';
 import { atOrAbove, type ReportOptions } from './options';
-import { VERSION } from './version';
+import { DOCS_BASE, VERSION } from './version';
 
 export interface RunResult {
   findings: Finding[];
@@ -39,12 +39,18 @@ export function printReport(result: RunResult, opts: ReportOptions, io: CliIO): 
       io.stdout(toJsonReport(shown, result.notes));
       break;
     case 'sarif':
-      io.stdout(toSarif(shown, result.notes, allRules(), { toolVersion: VERSION }));
+      io.stdout(toSarif(shown, result.notes, allRules(), { toolVersion: VERSION, docsBase: DOCS_BASE }));
       break;
     default:
       io.stdout(toText(shown, result.notes, { color: opts.color }, result.analysed));
   }
-  return shown.length ? EXIT_FINDINGS : EXIT_OK;
+  if (shown.length) return EXIT_FINDINGS;
+  return opts.strict && result.notes.some(notAnalysedFully) ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/** A note that means some content went unanalysed; informational notes do not count. */
+export function notAnalysedFully(n: FileNote): boolean {
+  return n.level === 'warning' || n.level === 'error';
 }
 
 /** Repo-relative form of a path: relative to `base` when inside it, forward slashes. */

@@ -84,9 +84,17 @@ export async function analyzeChange(change: FileChange, opts: AnalyzeOptions): P
     return skip('warning', `skipped: ${formatBytes(size)} is over the ${formatBytes(rules.maxFileBytes)} limit (limits.maxFileBytes); not analysed`);
   }
   const after = decode(change.after);
-  if (!after.ok) return skip('info', `skipped: ${after.reason}`);
+  if (!after.ok) {
+    // An image or archive in a scanned tree is not a file anyone expects analysed; a `.json` that
+    // turned out binary is, and must not pass silently.
+    if (!opts.language && !detectLanguage(path, '')) return { findings: [], notes: [], analysed: false };
+    return skip('warning', `skipped: ${after.reason}; not analysed`);
+  }
   const language = opts.language ?? detectLanguage(path, after.text.slice(0, 200));
   if (!language) return { findings: [], notes: [], analysed: false };
+  if (!after.text.trim()) {
+    return { findings: [], notes: [{ path, level: 'info', message: `empty file (${language}); nothing to analyse` }], analysed: true };
+  }
   if (after.lossy) notes.push({ path, level: 'warning', message: 'invalid UTF-8 replaced with U+FFFD; positions after it may be approximate' });
 
   let beforeDoc: Doc | undefined;

@@ -27,7 +27,9 @@ export const diffCommand: Command = {
     if (isDirectory(beforeArg) && isDirectory(afterArg)) {
       const rels = new Set([...listFiles(beforeArg), ...listFiles(afterArg)]);
       for (const rel of [...rels].sort()) {
-        const display = displayPath(path.join(afterArg, rel), base, afterArg);
+        // Two trees are two versions of one repository: paths are relative to the tree, so rules
+        // globs and fingerprints do not depend on where the copies live.
+        const display = rel;
         files.set(display, { before: path.join(beforeArg, rel), after: path.join(afterArg, rel) });
         const after = read(path.join(afterArg, rel));
         if (after === null) continue;
