@@ -4,7 +4,7 @@ import { detectLanguage } from '../core/languages';
 import type { LanguageId } from '../core/model';
 import { prepareParsers } from '../core/parse';
 import { testMarkerDetector } from '../core/detectors/test-marker';
-import { resolveRules } from '../core/rules';
+import { parseRules, resolveRules } from '../core/rules';
 import { analysisVersion, cacheDirFor, runReview, type ReviewOutcome, type ReviewTools } from '../core/review/engine';
 import { rangeInput, stagedInput, type ReviewInput } from '../core/review/inputs';
 import type { ReviewedFinding } from '../core/review/policy';
@@ -16,6 +16,7 @@ export const FULL_TOOLS: ReviewTools = {
   analyze: (change, rules) =>
     analyzeChange(change, { rules, mode: 'diff', extraDetectors: process.env.FOUREYES_TEST_DETECTOR === '1' ? [testMarkerDetector] : [] }),
   resolve: (config, source) => resolveRules(config, source || undefined),
+  parseRules: (text, which) => parseRules(text, which),
   weakenings: weakeningFindings,
   // A grammar that fails to load here is reported by the file's own analysis.
   prepare: (paths) => prepareParsers(paths.map((p) => detectLanguage(p)).filter((l): l is LanguageId => !!l)).catch(() => undefined),

@@ -7,12 +7,16 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unl
 import * as path from 'node:path';
 import type { FileNote } from '../analyze';
 import type { Finding } from '../findings';
+import type { RulesConfig } from '../rules';
 
 export interface CachedAnalysis {
   findings: Finding[];
   notes: FileNote[];
   analysed: boolean;
 }
+
+/** A rules file's text, parsed and validated, or why it could not be. */
+export type ParsedRules = { config: RulesConfig } | { error: string };
 
 const MAX_ENTRIES = 4000;
 
@@ -26,8 +30,8 @@ export class AnalysisCache {
     return createHash('sha256').update(parts.join('\0')).digest('hex');
   }
 
-  private fileFor(key: string): string {
-    return path.join(this.dir!, key.slice(0, 2), `${key}.json`);
+  private fileFor(key: string, kind = ''): string {
+    return kind ? path.join(this.dir!, kind, `${key}.json`) : path.join(this.dir!, key.slice(0, 2), `${key}.json`);
   }
 
   get(key: string): CachedAnalysis | undefined {
@@ -42,15 +46,30 @@ export class AnalysisCache {
     }
   }
 
+  getRules(key: string): ParsedRules | undefined {
+    if (!this.dir || !/^[0-9a-f]{64}$/.test(key)) return undefined;
+    try {
+      const e = JSON.parse(readFileSync(this.fileFor(key, 'rules'), 'utf8')) as Partial<{ config: RulesConfig; error: string }>;
+      if (e && typeof e.error === 'string') return { error: e.error };
+      if (e && e.config && typeof e.config === 'object' && !Array.isArray(e.config)) return { config: e.config };
+      return undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  setRules(key: string, value: ParsedRules): void {
+    this.pending.set(this.fileFor(key, 'rules'), JSON.stringify(value));
+  }
+
   set(key: string, value: CachedAnalysis): void {
-    this.pending.set(key, JSON.stringify({ findings: value.findings, notes: value.notes, analysed: value.analysed }));
+    this.pending.set(this.fileFor(key), JSON.stringify({ findings: value.findings, notes: value.notes, analysed: value.analysed }));
   }
 
   save(): void {
     if (!this.dir || !this.pending.size) return;
     try {
-      for (const [key, text] of this.pending) {
-        const file = this.fileFor(key);
+      for (const [file, text] of this.pending) {
         mkdirSync(path.dirname(file), { recursive: true });
         const tmp = `${file}.${process.pid}.tmp`;
         writeFileSync(tmp, text);
