@@ -143,6 +143,9 @@ export async function runReview(input: ReviewInput, tools: ReviewTools, opts: Re
     const r = results.get(p.main);
     if (!r) continue;
     notes.push(...r.notes);
+    // Fail closed: a file the engine could not analyse, or a detector that crashed on it, may hide
+    // a risky change. Skipped large files and partial parses stay notes (they are reported).
+    for (const n of r.notes) if (n.level === 'error') errors.push(`${n.path}: ${n.message}`);
     if (r.analysed) analysedFiles++;
     for (const f of r.findings) {
       // In a merge, a finding is the merge's own only when it is new relative to every parent.
