@@ -5,7 +5,7 @@ import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { configGet, EMPTY_TREE, gitRaw, revParse } from './git';
 import { originOfBlobSpan, readProvenance } from './provenance';
-import { cacheFileFor, runReview, type ReviewOutcome, type ReviewTools } from './review/engine';
+import { cacheDirFor, runReview, type ReviewOutcome, type ReviewTools } from './review/engine';
 import { rangeInput, ReviewInputError, stagedInput, type ReviewInput } from './review/inputs';
 import type { ReviewedFinding } from './review/policy';
 import { APPROVALS_DIR } from './review/record';
@@ -78,9 +78,9 @@ function withSource(list: ReviewedFinding[], outcome: Pick<ReviewOutcome, 'findi
 }
 
 export async function buildStatus(cwd: string, env: NodeJS.ProcessEnv | undefined, opts: StatusOptions): Promise<{ report: StatusReport; input: ReviewInput; outcome: ReviewOutcome }> {
-  const input = stagedInput(cwd, env);
-  const analysisCache = cacheFileFor(input);
-  const review = { version: opts.version, cacheFile: analysisCache, now: opts.now };
+  const input = await stagedInput(cwd, env);
+  const analysisCache = cacheDirFor(input);
+  const review = { version: opts.version, cacheDir: analysisCache, now: opts.now };
   const outcome = await runReview(input, opts.tools, review);
   const errors = [...outcome.errors];
   const info = [...outcome.info];
@@ -120,7 +120,7 @@ export async function buildStatus(cwd: string, env: NodeJS.ProcessEnv | undefine
 
   const historyCache = new CommitHistoryCache(path.join(input.commonDir, 'foureyes', 'cache', 'status-history.json'), opts.version);
   const commits = head ? recentCommits(root, head, opts.historyCommits ?? DEFAULT_HISTORY_COMMITS, env) : [];
-  const { reviews } = await reviewHistory(root, commits, env, { tools: opts.tools, version: opts.version, analysisCacheFile: analysisCache, cache: historyCache });
+  const { reviews } = await reviewHistory(root, commits, env, { tools: opts.tools, version: opts.version, analysisCacheDir: analysisCache, cache: historyCache });
 
   // A branch finding's age is the date of the commit that introduced it.
   const introduced = new Map<string, { id: string; date: string }>();

@@ -119,7 +119,7 @@ export class CommitHistoryCache {
 export interface HistoryOptions {
   tools: ReviewTools;
   version: string;
-  analysisCacheFile?: string;
+  analysisCacheDir?: string;
   cache: CommitHistoryCache;
 }
 
@@ -129,7 +129,7 @@ export async function reviewCommit(cwd: string, commit: CommitMeta, env: NodeJS.
   if (base.merge) return { ...base, findings: [], blocked: false, errors: [] };
   try {
     const input = commitInput(cwd, commit, env);
-    const outcome = await runReview(input, opts.tools, { version: opts.version, cacheFile: opts.analysisCacheFile, now: new Date(commit.date) });
+    const outcome = await runReview(input, opts.tools, { version: opts.version, cacheDir: opts.analysisCacheDir, now: new Date(commit.date) });
     const blobs = new Map(input.changes.map((c) => [c.path, c.newBlob]));
     const findings = outcome.findings.map(
       (r): CommitFinding => ({

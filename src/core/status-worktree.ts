@@ -15,7 +15,7 @@ import { parseRules, RULES_FILE, type RulesConfig } from './rules';
 
 export interface WorktreeOptions {
   version: string;
-  cacheFile?: string;
+  cacheDir?: string;
   now: Date;
   /** Larger files are skipped (the analyser has its own limit; this keeps the refresh cheap). */
   maxBytes?: number;
@@ -72,7 +72,7 @@ export async function worktreeFindings(input: ReviewInput, policy: RulesConfig, 
   const resolved = tools.resolve(target, input.targetRules ? path.join(input.root, RULES_FILE) : '');
   const rulesKey = createHash('sha256').update(input.targetRules?.text ?? '').digest('hex');
   const maxBytes = opts.maxBytes ?? 2 * 1024 * 1024;
-  const cache = new AnalysisCache(opts.cacheFile);
+  const cache = new AnalysisCache(opts.cacheDir);
   const indexBlobs = readObjects(input.root, changes.map((c) => c.indexBlob).filter(Boolean), input.env);
   const provenance = readProvenance(input.gitDir, input.commonDir);
   const findings: Finding[] = [];
