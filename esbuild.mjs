@@ -79,6 +79,8 @@ const common = {
 const builds = [
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // Worker threads of parallel analysis start from their own file beside the CLI bundle.
+  { ...common, entryPoints: ['src/cli/analyse-worker.ts'], outfile: 'dist/analyse-worker.js' },
   {
     // Tests run unbundled so each suite imports the module under test directly.
     entryPoints: [...listTs('src'), ...listTs('test'), ...listTs('bench')],

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { isSeverity, severityRank, type Finding, type Severity } from '../core/findings';
 import { defaultRules, loadRulesFile, RULES_FILE, type ResolvedRules } from '../core/rules';
+import { defaultJobs } from './analyse-pool';
 import { UsageError, type CliIO } from './io';
 
 export type OutputFormat = 'text' | 'json' | 'sarif';
@@ -13,6 +14,8 @@ export interface ReportOptions {
   minSeverity: Severity;
   color: boolean;
   rulesPath?: string;
+  /** Worker threads for analysing many files. */
+  jobs: number;
 }
 
 export const REPORT_OPTIONS = {
@@ -21,13 +24,15 @@ export const REPORT_OPTIONS = {
   rules: { type: 'string' },
   'no-color': { type: 'boolean' },
   color: { type: 'boolean' },
+  jobs: { type: 'string', short: 'j' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
 export const REPORT_USAGE = `  -f, --format text|json|sarif   output format (default text)
       --min-severity LEVEL       only report findings at or above low|medium|high|critical (default low)
       --rules FILE               rules file (default: .foureyes/rules.jsonc found from the current directory)
-      --no-color                 never colour the text output`;
+      --no-color                 never colour the text output
+  -j, --jobs N                   worker threads for many files (default: one per core, or FOUREYES_JOBS)`;
 
 export function parseCommandArgs<O extends ParseArgsConfig['options']>(args: string[], options: O) {
   try {
@@ -46,7 +51,10 @@ export function reportOptions(values: Record<string, unknown>, io: CliIO): Repor
   if (!isSeverity(minSeverity)) throw new UsageError(`--min-severity must be low, medium, high or critical, not '${minSeverity}'`);
   const noColor = values['no-color'] === true || io.env.NO_COLOR !== undefined;
   const color = !noColor && (values.color === true || io.isTTY);
-  return { format, minSeverity, color, rulesPath: values.rules as string | undefined };
+  const jobsArg = values.jobs as string | undefined;
+  const jobs = jobsArg === undefined ? defaultJobs(io.env) : Number(jobsArg);
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) throw new UsageError(`--jobs must be a whole number from 1 to 64, not '${jobsArg}'`);
+  return { format, minSeverity, color, rulesPath: values.rules as string | undefined, jobs };
 }
 
 /** The rules file named by --rules, else the nearest .foureyes/rules.jsonc above `from`. */

@@ -1,12 +1,13 @@
 // Running analysis over a set of file changes and printing the report in the chosen format.
 import * as path from 'node:path';
-import { analyzeChange, type FileChange, type FileNote } from '../core/analyze';
+import { analyzeChange, type AnalysisResult, type FileChange, type FileNote } from '../core/analyze';
 import { allRules } from '../core/detectors/registry';
 import type { Finding } from '../core/findings';
 import { toJsonReport } from '../core/output/json';
 import { toSarif } from '../core/output/sarif';
 import { toText } from '../core/output/text';
 import type { ResolvedRules } from '../core/rules';
+import { analyzeParallel, PARALLEL_MIN_FILES } from './analyse-pool';
 import { EXIT_FINDINGS, EXIT_OK, type CliIO } from './io';
 import { atOrAbove, type ReportOptions } from './options';
 import { VERSION } from './version';
@@ -17,15 +18,27 @@ export interface RunResult {
   analysed: number;
 }
 
-export async function analyzeAll(changes: Iterable<FileChange>, rules: ResolvedRules, mode: 'scan' | 'diff'): Promise<RunResult> {
+export interface AnalyzeAllOptions {
+  /** Worker threads to use; 1 (the default) analyses on this thread. */
+  jobs?: number;
+  /** How many changes there are, when known: few files are analysed on this thread whatever `jobs` says. */
+  count?: number;
+}
+
+export async function analyzeAll(changes: Iterable<FileChange>, rules: ResolvedRules, mode: 'scan' | 'diff', opts: AnalyzeAllOptions = {}): Promise<RunResult> {
   const findings: Finding[] = [];
   const notes: FileNote[] = [];
   let analysed = 0;
-  for (const change of changes) {
-    const r = await analyzeChange(change, { rules, mode });
-    findings.push(...r.findings);
-    notes.push(...r.notes);
+  const add = (r: AnalysisResult) => {
+    for (const f of r.findings) findings.push(f);
+    for (const n of r.notes) notes.push(n);
     if (r.analysed) analysed++;
+  };
+  const jobs = opts.jobs ?? 1;
+  if (jobs > 1 && (opts.count ?? Infinity) >= PARALLEL_MIN_FILES) {
+    for (const r of await analyzeParallel(changes, rules, mode, jobs)) add(r);
+  } else {
+    for (const change of changes) add(await analyzeChange(change, { rules, mode }));
   }
   return { findings, notes, analysed };
 }

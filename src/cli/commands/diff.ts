@@ -35,7 +35,7 @@ export const diffCommand: Command = {
     } else {
       throw new UsageError('diff needs two files or two directories, not one of each');
     }
-    const result = await analyzeAll(changes, rules, 'diff');
+    const result = await analyzeAll(changes, rules, 'diff', { jobs: opts.jobs, count: changes.length });
     return printReport(result, opts, io);
   },
 };

@@ -41,7 +41,7 @@ export const scanCommand: Command = {
         yield { path: f.rel, after: bytes };
       }
     }
-    const result = await analyzeAll(changes(), rules, 'scan');
+    const result = await analyzeAll(changes(), rules, 'scan', { jobs: opts.jobs, count: files.length });
     return printReport(result, opts, io);
   },
 };
