@@ -5,6 +5,7 @@ import * as esbuild from 'esbuild';
 import { chmodSync, cpSync, readFileSync, mkdirSync, readdirSync, statSync, existsSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import { writeRulesValidator } from './scripts/rules-validator.mjs';
 import { buildIamTable } from './scripts/build-iam-table.mjs';
 
 const require = createRequire(import.meta.url);
@@ -64,7 +65,10 @@ const webTreeSitterCjs = {
 
 const common = {
   plugins: [webTreeSitterCjs],
-  define: { FOUREYES_VERSION: JSON.stringify(pkg.version) },
+  define: {
+    FOUREYES_VERSION: JSON.stringify(pkg.version),
+    FOUREYES_DOCS_BASE: JSON.stringify(`${String(pkg.repository?.url ?? pkg.homepage).replace(/^git\+/, '').replace(/\.git$/, '')}/blob/main/docs/rules`),
+  },
   bundle: true,
   platform: 'node',
   target: 'node20',
@@ -81,6 +85,8 @@ const builds = [
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   // Worker threads of parallel analysis start from their own file beside the CLI bundle.
   { ...common, entryPoints: ['src/cli/analyse-worker.ts'], outfile: 'dist/analyse-worker.js' },
+  // The pre-commit hook's small entry: loads dist/cli.js only when something must be analysed.
+  { ...common, entryPoints: ['src/cli/hook-main.ts'], outfile: 'dist/hook.js' },
   {
     // Tests run unbundled so each suite imports the module under test directly.
     entryPoints: [...listTs('src'), ...listTs('test'), ...listTs('bench')],
@@ -97,6 +103,8 @@ const builds = [
 
 if (!watch) rmSync('dist', { recursive: true, force: true });
 copyGrammars();
+// The rules-file validator is generated from the schema so the schema stays the one source of truth.
+writeRulesValidator();
 // The IAM detector's action table (dist/iam/aws-actions.json.gz), derived from the pinned dataset.
 await buildIamTable(path.resolve('dist/iam/aws-actions.json.gz'));
 if (watch) {

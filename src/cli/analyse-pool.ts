@@ -40,6 +40,7 @@ export async function analyzeParallel(
   rules: ResolvedRules,
   mode: 'scan' | 'diff',
   jobs: number,
+  siblingFiles?: ReadonlyMap<string, { before?: string; after?: string }>,
 ): Promise<AnalysisResult[]> {
   const data: AnalyseWorkerData = {
     kind: 'foureyes-analyse',
@@ -47,6 +48,7 @@ export async function analyzeParallel(
     iamDataDir: path.resolve(getIamDataDir()),
     rules: { config: rules.config, source: rules.source },
     mode,
+    siblingFiles: siblingFiles ? [...siblingFiles] : undefined,
   };
   const results: AnalysisResult[] = [];
   const source = changes[Symbol.iterator]();

@@ -5,6 +5,7 @@ import { analyzeChange, errorMessage, type AnalysisResult, type FileChange } fro
 import { setIamDataDir } from '../core/iam/aws-actions';
 import { setGrammarDir } from '../core/languages';
 import { resolveRules, type RulesConfig } from '../core/rules';
+import { fileSiblings } from './report';
 
 /** What the pool gives each worker when it starts. */
 export interface AnalyseWorkerData {
@@ -13,6 +14,8 @@ export interface AnalyseWorkerData {
   iamDataDir: string;
   rules: { config: RulesConfig; source?: string };
   mode: 'scan' | 'diff';
+  /** Entries of the change set's sibling map (see `fileSiblings`). */
+  siblingFiles?: Array<[string, { before?: string; after?: string }]>;
 }
 
 export interface AnalyseTask {
@@ -27,13 +30,14 @@ function serve(data: AnalyseWorkerData): void {
   setGrammarDir(data.grammarDir);
   setIamDataDir(data.iamDataDir);
   const rules = resolveRules(data.rules.config, data.rules.source);
+  const siblings = data.siblingFiles ? fileSiblings(new Map(data.siblingFiles)) : undefined;
   // Tasks are analysed strictly one after another: a parser is shared per language.
   let chain = Promise.resolve();
   port.on('message', (task: AnalyseTask) => {
     chain = chain.then(async () => {
       let reply: AnalyseReply;
       try {
-        reply = { index: task.index, result: await analyzeChange(task.change, { rules, mode: data.mode }) };
+        reply = { index: task.index, result: await analyzeChange(task.change, { rules, mode: data.mode, siblings }) };
       } catch (err) {
         reply = { index: task.index, error: errorMessage(err) };
       }

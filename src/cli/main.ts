@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import { setGrammarDir } from '../core/languages';
 import { RulesError } from '../core/rules';
+import { didYouMean } from '../core/rules-validate';
 import { COMMANDS } from './commands/table';
 import { EXIT_ERROR, UsageError, type CliIO } from './io';
 import { VERSION } from './version';
@@ -23,11 +24,23 @@ function usage(): string {
   ].join('\n');
 }
 
+/** Options accepted before the command name too (`foureyes --no-color scan`). */
+const GLOBAL_FLAGS = new Set(['--no-color', '--color']);
+
 export async function main(argv: string[], io: CliIO): Promise<number> {
-  const [name, ...rest] = argv;
-  if (!name || name === '--help' || name === '-h' || name === 'help') {
-    io.stdout(usage());
-    return name ? 0 : EXIT_ERROR;
+  const leading: string[] = [];
+  let i = 0;
+  while (i < argv.length && GLOBAL_FLAGS.has(argv[i])) leading.push(argv[i++]);
+  const [name, ...tail] = argv.slice(i);
+  const rest = [...leading, ...tail];
+  if (name === '--help' || name === '-h' || name === 'help') {
+    const topic = COMMANDS.find((c) => c.name === tail[0]);
+    io.stdout(topic ? `usage: ${topic.usage}\n` : usage());
+    return 0;
+  }
+  if (!name) {
+    io.stderr(`foureyes: no command given; one of ${COMMANDS.map((c) => c.name).join(', ')} (see foureyes --help)\n`);
+    return EXIT_ERROR;
   }
   if (name === '--version' || name === '-V' || name === 'version') {
     io.stdout(`${VERSION}\n`);
@@ -35,29 +48,41 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
-    io.stderr(`foureyes: unknown command '${name}' (see foureyes --help)\n`);
+    const hint = name.startsWith('-') ? '' : didYouMean(name, COMMANDS.map((c) => c.name));
+    io.stderr(`foureyes: unknown ${name.startsWith('-') ? 'option' : 'command'} '${name}'${hint ? `; did you mean '${hint}'?` : ''} (see foureyes --help)\n`);
     return EXIT_ERROR;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
+  const dashdash = rest.indexOf('--');
+  const options = dashdash < 0 ? rest : rest.slice(0, dashdash);
+  if (options.includes('--help') || options.includes('-h')) {
     io.stdout(`usage: ${command.usage}\n`);
     return 0;
   }
   try {
     return await command.run(rest, io);
   } catch (err) {
-    if (err instanceof UsageError) io.stderr(`foureyes ${name}: ${err.message}\n`);
-    else if (err instanceof RulesError) io.stderr(`foureyes ${name}: rules file error: ${err.message}\n`);
+    const oneLine = (s: string) => s.replace(/\s*\n\s*/g, ' ');
+    if (err instanceof UsageError) {
+      const hint = /^(Unknown option|Option)/.test(err.message) ? ` (see foureyes ${name} --help)` : '';
+      io.stderr(`foureyes ${name}: ${oneLine(err.message)}${hint}\n`);
+    }
+    else if (err instanceof RulesError) io.stderr(`foureyes ${name}: rules file error: ${oneLine(err.message)}\n`);
     else {
-      io.stderr(`foureyes ${name}: internal error: ${err instanceof Error ? err.message : String(err)}\n`);
+      io.stderr(`foureyes ${name}: internal error: ${oneLine(err instanceof Error ? err.message : String(err))}\n`);
       if (io.env.FOUREYES_DEBUG && err instanceof Error && err.stack) io.stderr(err.stack + '\n');
     }
     return EXIT_ERROR;
   }
 }
 
-if (require.main === module) {
+/** Grammars beside the bundle, unless FOUREYES_GRAMMAR_DIR says otherwise (the hook's runtime copy). */
+export function useBundledGrammars(): void {
   if (process.env.FOUREYES_GRAMMAR_DIR) setGrammarDir(process.env.FOUREYES_GRAMMAR_DIR);
   else setGrammarDir(path.join(__dirname, 'grammars'));
+}
+
+if (require.main === module) {
+  useBundledGrammars();
   const io: CliIO = {
     cwd: process.cwd(),
     env: process.env,

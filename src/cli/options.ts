@@ -2,6 +2,7 @@
 import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { allRules } from '../core/detectors/registry';
 import { isSeverity, severityRank, type Finding, type Severity } from '../core/findings';
 import { defaultRules, loadRulesFile, RULES_FILE, type ResolvedRules } from '../core/rules';
 import { defaultJobs } from './analyse-pool';
@@ -16,6 +17,8 @@ export interface ReportOptions {
   rulesPath?: string;
   /** Worker threads for analysing many files. */
   jobs: number;
+  /** Exit 1 also when a file could not be analysed (skipped, unreadable, partly parsed). */
+  strict: boolean;
 }
 
 export const REPORT_OPTIONS = {
@@ -25,20 +28,26 @@ export const REPORT_OPTIONS = {
   'no-color': { type: 'boolean' },
   color: { type: 'boolean' },
   jobs: { type: 'string', short: 'j' },
+  strict: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
 
 export const REPORT_USAGE = `  -f, --format text|json|sarif   output format (default text)
       --min-severity LEVEL       only report findings at or above low|medium|high|critical (default low)
       --rules FILE               rules file (default: .foureyes/rules.jsonc found from the current directory)
-      --no-color                 never colour the text output
-  -j, --jobs N                   worker threads for many files (default: one per core, or FOUREYES_JOBS)`;
+      --no-color                 never colour the text output (also: NO_COLOR set); --color forces it
+  -j, --jobs N                   worker threads for many files (default: one per core, or FOUREYES_JOBS)
+      --strict                   exit 1 also when a file was skipped or could not be fully analysed
+  -h, --help                     show this help
+
+exit codes: 0 no findings at or above --min-severity; 1 findings (or, with --strict, files not
+fully analysed); 2 usage error, unreadable rules file or internal error`;
 
 export function parseCommandArgs<O extends ParseArgsConfig['options']>(args: string[], options: O) {
   try {
     return parseArgs({ args, options, allowPositionals: true, strict: true });
   } catch (err) {
-    throw new UsageError((err as Error).message.replace(/\. To specify a positional.*$/s, ''));
+    throw new UsageError(`${(err as Error).message.replace(/\. To specify a positional.*$/s, '').replace(/\s+/g, ' ')}`);
   }
 }
 
@@ -54,18 +63,23 @@ export function reportOptions(values: Record<string, unknown>, io: CliIO): Repor
   const jobsArg = values.jobs as string | undefined;
   const jobs = jobsArg === undefined ? defaultJobs(io.env) : Number(jobsArg);
   if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) throw new UsageError(`--jobs must be a whole number from 1 to 64, not '${jobsArg}'`);
-  return { format, minSeverity, color, rulesPath: values.rules as string | undefined, jobs };
+  return { format, minSeverity, color, rulesPath: values.rules as string | undefined, strict: values.strict === true, jobs };
 }
 
 /** The rules file named by --rules, else the nearest .foureyes/rules.jsonc above `from`. */
 export function loadRules(opts: ReportOptions, io: CliIO, from: string = io.cwd): ResolvedRules {
+  let file: string | undefined;
   if (opts.rulesPath) {
-    const p = path.resolve(io.cwd, opts.rulesPath);
-    if (!existsSync(p)) throw new UsageError(`rules file not found: ${opts.rulesPath}`);
-    return loadRulesFile(p);
+    file = path.resolve(io.cwd, opts.rulesPath);
+    if (!existsSync(file)) throw new UsageError(`rules file not found: ${opts.rulesPath}`);
+  } else {
+    file = findRulesFile(from);
   }
-  const found = findRulesFile(from);
-  return found ? loadRulesFile(found) : defaultRules();
+  if (!file) return defaultRules();
+  const displayName = opts.rulesPath ?? (path.relative(io.cwd, file).split(path.sep).join('/') || file);
+  const rules = loadRulesFile(file, { displayName, knownRuleIds: allRules().map((r) => r.id) });
+  for (const w of rules.warnings ?? []) io.stderr(`foureyes: warning: ${w}\n`);
+  return rules;
 }
 
 export function findRulesFile(from: string): string | undefined {

@@ -1,6 +1,7 @@
 // Running analysis over a set of file changes and printing the report in the chosen format.
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { analyzeChange, type AnalysisResult, type FileChange, type FileNote } from '../core/analyze';
+import { analyzeChange, type AnalysisResult, type FileChange, type FileNote, type SiblingSource } from '../core/analyze';
 import { allRules } from '../core/detectors/registry';
 import type { Finding } from '../core/findings';
 import { toJsonReport } from '../core/output/json';
@@ -10,7 +11,7 @@ import type { ResolvedRules } from '../core/rules';
 import { analyzeParallel, PARALLEL_MIN_FILES } from './analyse-pool';
 import { EXIT_FINDINGS, EXIT_OK, type CliIO } from './io';
 import { atOrAbove, type ReportOptions } from './options';
-import { VERSION } from './version';
+import { DOCS_BASE, VERSION } from './version';
 
 export interface RunResult {
   findings: Finding[];
@@ -23,7 +24,11 @@ export interface AnalyzeAllOptions {
   jobs?: number;
   /** How many changes there are, when known: few files are analysed on this thread whatever `jobs` says. */
   count?: number;
+  /** The change set's files (repo-relative path -> absolute paths of each side), for detectors reading siblings. */
+  siblingFiles?: SiblingFiles;
 }
+
+export type SiblingFiles = ReadonlyMap<string, { before?: string; after?: string }>;
 
 export async function analyzeAll(changes: Iterable<FileChange>, rules: ResolvedRules, mode: 'scan' | 'diff', opts: AnalyzeAllOptions = {}): Promise<RunResult> {
   const findings: Finding[] = [];
@@ -36,9 +41,10 @@ export async function analyzeAll(changes: Iterable<FileChange>, rules: ResolvedR
   };
   const jobs = opts.jobs ?? 1;
   if (jobs > 1 && (opts.count ?? Infinity) >= PARALLEL_MIN_FILES) {
-    for (const r of await analyzeParallel(changes, rules, mode, jobs)) add(r);
+    for (const r of await analyzeParallel(changes, rules, mode, jobs, opts.siblingFiles)) add(r);
   } else {
-    for (const change of changes) add(await analyzeChange(change, { rules, mode }));
+    const siblings = opts.siblingFiles ? fileSiblings(opts.siblingFiles) : undefined;
+    for (const change of changes) add(await analyzeChange(change, { rules, mode, siblings }));
   }
   return { findings, notes, analysed };
 }
@@ -51,12 +57,18 @@ export function printReport(result: RunResult, opts: ReportOptions, io: CliIO): 
       io.stdout(toJsonReport(shown, result.notes));
       break;
     case 'sarif':
-      io.stdout(toSarif(shown, result.notes, allRules(), { toolVersion: VERSION }));
+      io.stdout(toSarif(shown, result.notes, allRules(), { toolVersion: VERSION, docsBase: DOCS_BASE }));
       break;
     default:
       io.stdout(toText(shown, result.notes, { color: opts.color }, result.analysed));
   }
-  return shown.length ? EXIT_FINDINGS : EXIT_OK;
+  if (shown.length) return EXIT_FINDINGS;
+  return opts.strict && result.notes.some(notAnalysedFully) ? EXIT_FINDINGS : EXIT_OK;
+}
+
+/** A note that means some content went unanalysed; informational notes do not count. */
+export function notAnalysedFully(n: FileNote): boolean {
+  return n.level === 'warning' || n.level === 'error';
 }
 
 /** Repo-relative form of a path: relative to `base` when inside it, forward slashes. */
@@ -69,4 +81,24 @@ export function displayPath(abs: string, base: string, fallbackBase: string): st
 /** The directory rule globs are relative to: the one holding `.foureyes/`, else the cwd. */
 export function rulesBase(rules: ResolvedRules, cwd: string): string {
   return rules.source ? path.dirname(path.dirname(rules.source)) : cwd;
+}
+
+/** Other files of the run, by repo-relative path, read from disk on demand. */
+export function fileSiblings(files: SiblingFiles): SiblingSource {
+  const paths = [...files.keys()];
+  const read = (abs: string | undefined): Uint8Array | null => {
+    if (!abs) return null;
+    try {
+      return readFileSync(abs);
+    } catch {
+      return null;
+    }
+  };
+  return {
+    paths: () => paths,
+    read: (p) => {
+      const f = files.get(p);
+      return f ? { before: read(f.before), after: read(f.after) } : undefined;
+    },
+  };
 }

@@ -1,7 +1,7 @@
 // One file's change -> findings and notes: decode, detect language, parse, run detectors, apply rules.
 import { minimatch } from 'minimatch';
 import { DETECTORS } from './detectors/registry';
-import type { DetectorContext } from './detectors/detector';
+import type { Detector, DetectorContext, SiblingDocs } from './detectors/detector';
 import { compareFindings, type Finding } from './findings';
 import { detectLanguage } from './languages';
 import type { Doc, LanguageId } from './model';
@@ -38,6 +38,20 @@ export interface AnalyzeOptions {
   mode: 'scan' | 'diff';
   /** Force a language instead of detecting it. */
   language?: LanguageId;
+  /** Other files of the same change, for detectors that compare files (environment divergence). */
+  siblings?: SiblingSource;
+  /** Detectors run in addition to the registry (test-only detectors). */
+  extraDetectors?: readonly Detector[];
+}
+
+/**
+ * Read access to the other files of a change set. `paths` lists repo-relative paths (forward
+ * slashes) present on either side; `read` returns their bytes or text (null or undefined: absent
+ * on that side). In scan mode only `after` is read. Parsed documents are cached per source.
+ */
+export interface SiblingSource {
+  paths(): readonly string[];
+  read(path: string): { before?: Uint8Array | string | null; after?: Uint8Array | string | null } | undefined;
 }
 
 const PROD_SEGMENT = /(^|[/._-])(prod|production|prd)([/._-]|$)/i;
@@ -70,9 +84,17 @@ export async function analyzeChange(change: FileChange, opts: AnalyzeOptions): P
     return skip('warning', `skipped: ${formatBytes(size)} is over the ${formatBytes(rules.maxFileBytes)} limit (limits.maxFileBytes); not analysed`);
   }
   const after = decode(change.after);
-  if (!after.ok) return skip('info', `skipped: ${after.reason}`);
+  if (!after.ok) {
+    // An image or archive in a scanned tree is not a file anyone expects analysed; a `.json` that
+    // turned out binary is, and must not pass silently.
+    if (!opts.language && !detectLanguage(path, '')) return { findings: [], notes: [], analysed: false };
+    return skip('warning', `skipped: ${after.reason}; not analysed`);
+  }
   const language = opts.language ?? detectLanguage(path, after.text.slice(0, 200));
   if (!language) return { findings: [], notes: [], analysed: false };
+  if (!after.text.trim()) {
+    return { findings: [], notes: [{ path, level: 'info', message: `empty file (${language}); nothing to analyse` }], analysed: true };
+  }
   if (after.lossy) notes.push({ path, level: 'warning', message: 'invalid UTF-8 replaced with U+FFFD; positions after it may be approximate' });
 
   let beforeDoc: Doc | undefined;
@@ -105,8 +127,19 @@ export async function analyzeChange(change: FileChange, opts: AnalyzeOptions): P
 
   const ctx: DetectorContext = { rules, isProductionFile: isProductionPath(path, rules), mode: opts.mode };
   const findings: Finding[] = [];
-  for (const detector of DETECTORS) {
+  for (const detector of [...DETECTORS, ...(opts.extraDetectors ?? [])]) {
     try {
+      if (detector.siblings && opts.siblings) {
+        const source = opts.siblings;
+        const wanted = detector.siblings(path, source.paths(), ctx);
+        const docs = new Map<string, SiblingDocs>();
+        for (const p of wanted) docs.set(p, await parseSibling(source, p, opts.mode, rules));
+        ctx.sibling = (p) => docs.get(p);
+        ctx.siblingPaths = wanted;
+      } else {
+        delete ctx.sibling;
+        delete ctx.siblingPaths;
+      }
       for (const f of detector.run(beforeDoc, afterDoc, ctx)) {
         const o = rules.override(f.ruleId);
         if (o?.off) continue;
@@ -119,6 +152,47 @@ export async function analyzeChange(change: FileChange, opts: AnalyzeOptions): P
   }
   findings.sort(compareFindings);
   return { findings, notes, analysed: true };
+}
+
+const siblingCache = new WeakMap<SiblingSource, Map<string, Promise<SiblingDocs>>>();
+
+/** Both sides of another file, parsed once per source; unreadable or unparseable sides are left out. */
+function parseSibling(source: SiblingSource, path: string, mode: 'scan' | 'diff', rules: ResolvedRules): Promise<SiblingDocs> {
+  let cache = siblingCache.get(source);
+  if (!cache) {
+    cache = new Map();
+    siblingCache.set(source, cache);
+  }
+  const key = `${mode}\0${path}`;
+  let p = cache.get(key);
+  if (!p) {
+    p = (async () => {
+      const raw = source.read(path);
+      if (!raw) return {};
+      const side = async (bytes: Uint8Array | string | null | undefined): Promise<Doc | undefined> => {
+        if (bytes === undefined || bytes === null || byteLength(bytes) > rules.maxFileBytes) return undefined;
+        const d = decode(bytes);
+        if (!d.ok) return undefined;
+        const language = detectLanguage(path, d.text.slice(0, 200));
+        if (!language) return undefined;
+        try {
+          return await parseDocument(path, d.text, language);
+        } catch {
+          return undefined;
+        }
+      };
+      const out: SiblingDocs = {};
+      const after = await side(raw.after);
+      if (after) out.after = after;
+      if (mode === 'diff') {
+        const before = await side(raw.before);
+        if (before) out.before = before;
+      }
+      return out;
+    })();
+    cache.set(key, p);
+  }
+  return p;
 }
 
 export function errorMessage(err: unknown): string {

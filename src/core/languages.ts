@@ -47,6 +47,9 @@ const BY_NAME: Record<string, LanguageId> = {
   'cargo.lock': 'toml',
 };
 
+/** JSON files whose tools accept comments: VS Code settings, tsconfig variants, ESLint, dev containers. */
+const JSONC_NAMES = /^(.*\.)?settings\.json$|^[tj]sconfig\..*json$|^\.eslintrc\.json$|^\.?devcontainer\.json$/;
+
 /** Suffixes that wrap another format: `values.yaml.template`, `policy.json.tpl`. */
 const WRAPPER_SUFFIXES = ['.template', '.tpl', '.tmpl', '.example', '.sample', '.dist', '.orig', '.j2', '.jinja'];
 
@@ -58,9 +61,13 @@ export function detectLanguage(filePath: string, head?: string): LanguageId | un
   const base = path.posix.basename(filePath.replace(/\\/g, '/'));
   const lower = base.toLowerCase();
   if (BY_NAME[lower]) return BY_NAME[lower];
-  if (lower.startsWith('.env.') || lower === '.env' || lower.endsWith('.env')) return 'dotenv';
+  if (lower.startsWith('.env.') || lower === '.env' || lower.endsWith('.env')) {
+    // `.env.sh`, `.env.json`: a file named after the env, written in another language.
+    const inner = BY_EXTENSION[path.posix.extname(lower)];
+    return inner && inner !== 'dotenv' ? inner : 'dotenv';
+  }
   if (lower.startsWith('dockerfile')) return undefined;
-  if (/(^|\.)settings\.json$/.test(lower) || lower.endsWith('.jsonc')) return 'jsonc';
+  if (JSONC_NAMES.test(lower) || lower.endsWith('.jsonc')) return 'jsonc';
   let name = lower;
   for (;;) {
     const wrapper = WRAPPER_SUFFIXES.find((s) => name.endsWith(s));
@@ -161,6 +168,20 @@ export async function getParser(language: LanguageId): Promise<Parser> {
   parser.setLanguage(lang);
   parsers.set(language, parser);
   return parser;
+}
+
+/**
+ * Forgets a language's parser: a grammar whose scanner failed mid-parse may leave the parser's
+ * memory corrupted, so the next parse starts from a fresh one.
+ */
+export function discardParser(language: LanguageId): void {
+  const p = parsers.get(language);
+  parsers.delete(language);
+  try {
+    p?.delete();
+  } catch {
+    // A corrupted parser may fail to free itself; it is unreachable either way.
+  }
 }
 
 export async function getLanguage(language: LanguageId): Promise<Language> {

@@ -1,20 +1,27 @@
 // Text -> Doc: parse with the language's grammar and lower into the neutral model.
 import type { Node as TsNode, Tree } from 'web-tree-sitter';
-import { getParser, usesTreeSitter } from './languages';
+import { discardParser, getParser, usesTreeSitter } from './languages';
 import type { Doc, LanguageId, Node } from './model';
 import { LineIndex } from './text';
 import { LowerContext, type EmbeddedParsers, type Lowerer } from './lower/context';
-import { lowerJson } from './lower/json';
 import { lowerBash } from './lower/bash';
+import { lowerDotenv } from './lower/dotenv';
 import { lowerGo } from './lower/go';
+import { lowerHcl } from './lower/hcl';
 import { lowerJavaScript } from './lower/javascript';
+import { lowerJson } from './lower/json';
+import { lowerProperties } from './lower/properties';
 import { lowerPython } from './lower/python';
-import { lowerYaml } from './lower/yaml';
+import { lowerToml } from './lower/toml';
+import { lowerYaml, MAX_YAML_BLOCK_LEVELS, yamlTooDeep } from './lower/yaml';
 
 const LOWERERS: Partial<Record<LanguageId, Lowerer>> = {
   json: lowerJson,
   jsonc: lowerJson,
   yaml: lowerYaml,
+  hcl: lowerHcl,
+  toml: lowerToml,
+  properties: lowerProperties,
   typescript: lowerJavaScript,
   tsx: lowerJavaScript,
   javascript: lowerJavaScript,
@@ -24,10 +31,20 @@ const LOWERERS: Partial<Record<LanguageId, Lowerer>> = {
 };
 
 /** Languages whose strings may hold YAML documents worth lowering (HCL heredocs, shell). */
-const YAML_EMBEDDING: ReadonlySet<LanguageId> = new Set(['hcl', 'bash', 'python', 'typescript', 'tsx', 'javascript', 'go']);
+const YAML_EMBEDDING: ReadonlySet<LanguageId> = new Set(['yaml', 'hcl', 'bash', 'python', 'typescript', 'tsx', 'javascript', 'go']);
+
+/**
+ * Inputs a grammar cannot survive: the check returns why, and the file becomes one opaque root
+ * with that problem instead of being parsed.
+ */
+const PARSE_GUARDS: Partial<Record<LanguageId, (text: string) => string | undefined>> = {
+  yaml: (text) => (yamlTooDeep(text) ? `block nesting deeper than ${MAX_YAML_BLOCK_LEVELS} levels; not parsed` : undefined),
+};
 
 /** Lowerers that read text directly, without a tree-sitter grammar. */
-const TEXT_LOWERERS: Partial<Record<LanguageId, (text: string, ctx: LowerContext) => Node[]>> = {};
+const TEXT_LOWERERS: Partial<Record<LanguageId, (text: string, ctx: LowerContext) => Node[]>> = {
+  dotenv: lowerDotenv,
+};
 
 /**
  * Wall-clock budget for one tree-sitter parse. Error recovery in some grammars is super-linear on
@@ -56,6 +73,11 @@ export async function parseDocument(path: string, text: string, language: Langua
   if (!usesTreeSitter(language)) throw new Error(`no reader for language ${language}`);
   const lower = LOWERERS[language];
   if (!lower) throw new Error(`no lowering for language ${language}`);
+  const refused = PARSE_GUARDS[language]?.(text);
+  if (refused) {
+    const range = lines.range(0, text.length);
+    return { path, language, text, roots: [{ kind: 'opaque', text, range, path: [] }], problems: [{ message: refused, range }] };
+  }
   const parser = await getParser(language);
   let tree: Tree | null = null;
   try {
@@ -69,6 +91,14 @@ export async function parseDocument(path: string, text: string, language: Langua
     const root: TsNode = tree.rootNode;
     ctx.collectProblems(root);
     return { path, language, text, roots: lower(root, ctx), problems: ctx.problems };
+  } catch (err) {
+    // A trap inside a grammar poisons its parser; later files must not inherit it.
+    if (err instanceof Error && err.name === 'RuntimeError') {
+      discardParser(language);
+      discardParser('json');
+      discardParser('yaml');
+    }
+    throw err;
   } finally {
     tree?.delete();
   }

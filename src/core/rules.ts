@@ -1,9 +1,8 @@
 // The rules file (.foureyes/rules.jsonc): its shape, loading and merging with built-in defaults.
 import { readFileSync } from 'node:fs';
 import { minimatch } from 'minimatch';
-import { parse as parseJsonc, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { Severity } from './findings';
-import { LineIndex } from './text';
+import { validateRulesText, type RulesProblem } from './rules-validate';
 
 export const RULES_FILE = '.foureyes/rules.jsonc';
 
@@ -56,6 +55,8 @@ export interface ResolvedRules {
   maxFileBytes: number;
   isIgnored(path: string): boolean;
   override(ruleId: string): RuleOverride | undefined;
+  /** Problems that do not stop analysis (an unknown rule id), as `file:line: key: message`. */
+  warnings?: string[];
 }
 
 /**
@@ -79,9 +80,16 @@ export const DEFAULT_IGNORE = [
   '**/*.md',
 ];
 
-export const DEFAULT_MAX_FILE_BYTES = 5 * 1024 * 1024;
+/**
+ * Tree-sitter plus lowering costs seconds per megabyte on a small CI machine (10 MB of JSON took
+ * over 30 s); config files worth reviewing are far smaller. Larger files are reported as skipped.
+ */
+export const DEFAULT_MAX_FILE_BYTES = 2 * 1024 * 1024;
 
 export class RulesError extends Error {
+  /** Every problem found, in file order; the message names the first. */
+  problems: RulesProblem[] = [];
+
   constructor(
     readonly file: string,
     readonly line: number,
@@ -91,6 +99,18 @@ export class RulesError extends Error {
     super(`${file}:${line}: ${key ? `${key}: ` : ''}${problem}`);
     this.name = 'RulesError';
   }
+
+  static fromProblems(file: string, problems: RulesProblem[]): RulesError {
+    const [first] = problems;
+    const more = problems.length > 1 ? ` (and ${problems.length - 1} more problem${problems.length > 2 ? 's' : ''} in this file)` : '';
+    const err = new RulesError(file, first.line, first.keyPath || undefined, first.message + more);
+    err.problems = problems;
+    return err;
+  }
+}
+
+export function formatRulesProblem(file: string, p: RulesProblem): string {
+  return `${file}:${p.line}: ${p.keyPath ? `${p.keyPath}: ` : ''}${p.message}`;
 }
 
 export function resolveRules(config: RulesConfig, source?: string): ResolvedRules {
@@ -125,26 +145,37 @@ export function defaultRules(): ResolvedRules {
   return resolveRules({});
 }
 
-/** Parses rules text; throws RulesError naming the file, line and key on any problem. */
-export function parseRules(text: string, file: string): RulesConfig {
-  const errors: ParseError[] = [];
-  const value = parseJsonc(text, errors, { allowTrailingComma: true, disallowComments: false });
-  if (errors.length) {
-    const e = errors[0];
-    throw new RulesError(file, new LineIndex(text).position(e.offset).line, undefined, `invalid JSONC (${printParseErrorCode(e.error)})`);
-  }
-  if (!value || typeof value !== 'object' || Array.isArray(value)) {
-    throw new RulesError(file, 1, undefined, 'the rules file must hold a JSON object');
-  }
-  return value as RulesConfig;
+export interface LoadRulesOptions {
+  /** How to name the file in messages (`.foureyes/rules.jsonc`); defaults to the path read. */
+  displayName?: string;
+  /** Rule ids this build knows; an override naming another id is a warning with a suggestion. */
+  knownRuleIds?: readonly string[];
 }
 
-export function loadRulesFile(file: string): ResolvedRules {
+/**
+ * Parses and validates rules text against schema/rules.schema.json; throws a RulesError naming
+ * the file, line and key path of the first problem (all of them in `problems`).
+ */
+export function parseRules(text: string, file: string, opts: LoadRulesOptions = {}): RulesConfig {
+  return parseRulesWithWarnings(text, file, opts).config;
+}
+
+function parseRulesWithWarnings(text: string, file: string, opts: LoadRulesOptions): { config: RulesConfig; warnings: string[] } {
+  const result = validateRulesText(text.replace(/^\uFEFF/, ''), opts.knownRuleIds);
+  if (result.errors.length) throw RulesError.fromProblems(file, result.errors);
+  return { config: result.value as RulesConfig, warnings: result.warnings.map((w) => formatRulesProblem(file, w)) };
+}
+
+export function loadRulesFile(file: string, opts: LoadRulesOptions = {}): ResolvedRules {
+  const name = opts.displayName ?? file;
   let text: string;
   try {
     text = readFileSync(file, 'utf8');
   } catch (err) {
-    throw new RulesError(file, 0, undefined, `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+    throw new RulesError(name, 0, undefined, `cannot read: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
   }
-  return resolveRules(parseRules(text.replace(/^\uFEFF/, ''), file), file);
+  const { config, warnings } = parseRulesWithWarnings(text, name, opts);
+  const resolved = resolveRules(config, file);
+  if (warnings.length) resolved.warnings = warnings;
+  return resolved;
 }

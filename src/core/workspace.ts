@@ -1,5 +1,5 @@
 // Listing the files under a directory the way a scan should see them.
-import { lstatSync, readdirSync } from 'node:fs';
+import { existsSync, lstatSync, readdirSync } from 'node:fs';
 import * as path from 'node:path';
 
 /** Directories never worth descending into: VCS metadata, dependencies, build output. */
@@ -37,5 +37,19 @@ export function isDirectory(p: string): boolean {
     return lstatSync(p).isDirectory();
   } catch {
     return false;
+  }
+}
+
+/**
+ * The repository root above `from`: the nearest directory holding `.git` (a directory, or a file
+ * in worktrees and submodules). Undefined outside a repository.
+ */
+export function findRepoRoot(from: string): string | undefined {
+  let dir = path.resolve(from);
+  for (;;) {
+    if (existsSync(path.join(dir, '.git'))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir) return undefined;
+    dir = parent;
   }
 }

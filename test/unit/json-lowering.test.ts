@@ -26,3 +26,24 @@ describe('JSON lowering', () => {
     assert.deepEqual(toPlain(doc.roots[0]), { kA: 'line\nnext' });
   });
 });
+
+describe('JSON lowering: embedded documents', () => {
+  it('lowers a JSON object serialised into a string, with ranges in the outer file', async () => {
+    const text = '{"PolicyDocument": "{\\"Statement\\": [{\\"Action\\": \\"*\\"}]}"}';
+    const doc = await parse(text, 'template.json');
+    const pd = get(doc.roots[0], 'PolicyDocument')!;
+    assert.equal(pd.kind, 'object');
+    const action = values(pd, 'Statement')[0];
+    const star = get(action, 'Action')!;
+    assert.deepEqual(toPlain(star), '*');
+    assert.equal(text.slice(star.range.startOffset, star.range.endOffset), '\\"*\\"');
+    assert.deepEqual(star.path, ['PolicyDocument', 'Statement', 0, 'Action']);
+  });
+
+  it('leaves strings that only look like JSON alone', async () => {
+    const doc = await parse('{"a": "{not json"}', 'x.json');
+    const a = doc.roots[0].kind === 'object' ? doc.roots[0].entries[0].value : undefined;
+    assert.equal(a?.kind, 'string');
+    assert.equal(a?.kind === 'string' && a.embedded, undefined);
+  });
+});

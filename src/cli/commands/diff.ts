@@ -23,19 +23,24 @@ export const diffCommand: Command = {
     const base = rulesBase(rules, io.cwd);
     const read = (p: string): Uint8Array | null => (existsSync(p) ? readFileSync(p) : null);
     const changes: FileChange[] = [];
+    const files = new Map<string, { before?: string; after?: string }>();
     if (isDirectory(beforeArg) && isDirectory(afterArg)) {
       const rels = new Set([...listFiles(beforeArg), ...listFiles(afterArg)]);
       for (const rel of [...rels].sort()) {
+        // Two trees are two versions of one repository: paths are relative to the tree, so rules
+        // globs and fingerprints do not depend on where the copies live.
+        const display = rel;
+        files.set(display, { before: path.join(beforeArg, rel), after: path.join(afterArg, rel) });
         const after = read(path.join(afterArg, rel));
         if (after === null) continue;
-        changes.push({ path: displayPath(path.join(afterArg, rel), base, afterArg), before: read(path.join(beforeArg, rel)), after });
+        changes.push({ path: display, before: read(path.join(beforeArg, rel)), after });
       }
     } else if (!isDirectory(beforeArg) && !isDirectory(afterArg)) {
       changes.push({ path: displayPath(afterArg, base, path.dirname(afterArg)), before: read(beforeArg), after: read(afterArg) ?? new Uint8Array() });
     } else {
       throw new UsageError('diff needs two files or two directories, not one of each');
     }
-    const result = await analyzeAll(changes, rules, 'diff', { jobs: opts.jobs, count: changes.length });
+    const result = await analyzeAll(changes, rules, 'diff', { jobs: opts.jobs, count: changes.length, siblingFiles: files.size ? files : undefined });
     return printReport(result, opts, io);
   },
 };

@@ -41,7 +41,8 @@ export const scanCommand: Command = {
         yield { path: f.rel, after: bytes };
       }
     }
-    const result = await analyzeAll(changes(), rules, 'scan', { jobs: opts.jobs, count: files.length });
+    const siblingFiles = new Map(files.map((f) => [f.rel, { after: f.abs }]));
+    const result = await analyzeAll(changes(), rules, 'scan', { jobs: opts.jobs, count: files.length, siblingFiles });
     return printReport(result, opts, io);
   },
 };

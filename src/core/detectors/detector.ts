@@ -18,6 +18,20 @@ export interface DetectorContext {
   isProductionFile: boolean;
   /** `scan` analyses state (before is empty); `diff` analyses a change. */
   mode: 'scan' | 'diff';
+  /**
+   * Other files of the same change, parsed, for the paths the detector asked for through
+   * `Detector.siblings`. Absent when the caller cannot provide other files (one-file diff, the
+   * editor); detectors must then skip what needs them.
+   */
+  sibling?(path: string): SiblingDocs | undefined;
+  /** The paths `Detector.siblings` asked for and `sibling` can answer (set together with it). */
+  siblingPaths?: readonly string[];
+}
+
+/** Both versions of another file: `before` as at the base (HEAD, the before directory), `after` as changed. */
+export interface SiblingDocs {
+  before?: Doc;
+  after?: Doc;
 }
 
 export interface Detector {
@@ -29,4 +43,10 @@ export interface Detector {
    * and in scan mode; detectors then treat every risk in `after` as introduced.
    */
   run(before: Doc | undefined, after: Doc, ctx: DetectorContext): Finding[];
+  /**
+   * Optional: the other files (chosen from `paths`, the repo-relative paths the caller can read)
+   * that `run` needs for this file. The caller parses them before `run`, which reads them
+   * through `ctx.sibling`.
+   */
+  siblings?(path: string, paths: readonly string[], ctx: DetectorContext): string[];
 }

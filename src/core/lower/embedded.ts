@@ -2,7 +2,7 @@
 import type { KeyPath, Node, Str } from '../model';
 import { LowerContext } from './context';
 import { lowerJson } from './json';
-import { lowerYaml } from './yaml';
+import { lowerYaml, yamlTooDeep } from './yaml';
 
 /** Maps an index in a decoded string value to an offset in the outer file. */
 export type OffsetMap = (index: number) => number;
@@ -85,7 +85,7 @@ export function parseEmbedded(value: string, map: OffsetMap, path: KeyPath, ctx:
       tree.delete();
     }
   }
-  if (allowYaml && /^[\w"'.-]+\s*:(\s|$)/m.test(trimmed) && trimmed.includes('\n')) {
+  if (allowYaml && /^[\w"'.-]+\s*:(\s|$)/m.test(trimmed) && trimmed.includes('\n') && !yamlTooDeep(value)) {
     const parser = ctx.embeddedParsers.yaml;
     if (!parser) return undefined;
     const tree = parser.parse(value);

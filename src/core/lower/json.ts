@@ -2,6 +2,7 @@
 import type { Node as TsNode } from 'web-tree-sitter';
 import type { KeyPath, Node, ObjEntry } from '../model';
 import type { LowerContext } from './context';
+import { attachEmbedded, decodeEscapes } from './embedded';
 
 export function lowerJson(root: TsNode, ctx: LowerContext): Node[] {
   const out: Node[] = [];
@@ -39,8 +40,13 @@ function lowerValue(node: TsNode, path: KeyPath, ctx: LowerContext, depth = 0): 
       }
       return { kind: 'array', items, range, path };
     }
-    case 'string':
-      return { kind: 'string', value: jsonString(node), range, path };
+    case 'string': {
+      const raw = node.text;
+      const closed = raw.length >= 2 && raw.endsWith('"');
+      const { value, map } = decodeEscapes(raw.slice(1, closed ? -1 : undefined), node.startIndex + 1);
+      // A policy or config serialised into a string (CloudFormation, k8s annotations) is a document.
+      return attachEmbedded({ kind: 'string', value, range, path }, map, ctx, false);
+    }
     case 'number': {
       const value = Number(node.text);
       return Number.isNaN(value) ? ctx.opaque(node, path) : { kind: 'number', value, raw: node.text, range, path };

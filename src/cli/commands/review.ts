@@ -1,0 +1,95 @@
+// `foureyes review REQUEST`: on the senior's machine, show a request and sign an approval token.
+import { existsSync, readFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { seniorForKey, signApproval } from '../../core/review/approve';
+import { stagedInput } from '../../core/review/inputs';
+import { encodeApprovalToken } from '../../core/review/record';
+import { decodeRequest, requestMarkdown } from '../../core/review/request';
+import { resolveSigningKey } from '../../core/review/sign';
+import { parseRules, RULES_FILE, type RulesConfig } from '../../core/rules';
+import { gitRaw } from '../../core/git';
+import { EXIT_FINDINGS, EXIT_OK, UsageError, type CliIO, type Command } from '../io';
+import { parseCommandArgs } from '../options';
+import { nowFrom } from '../review-run';
+
+async function readLine(io: CliIO): Promise<string> {
+  const stdin = io.stdin;
+  if (!stdin) return '';
+  return new Promise((resolve) => {
+    let buf = '';
+    const onData = (d: Buffer | string) => {
+      buf += d.toString();
+      if (buf.includes('\n')) done();
+    };
+    const done = () => {
+      stdin.off('data', onData);
+      stdin.off('end', done);
+      stdin.pause?.();
+      resolve(buf.split('\n')[0].trim());
+    };
+    stdin.on('data', onData);
+    stdin.on('end', done);
+    stdin.resume?.();
+  });
+}
+
+/** The rules the senior's clone holds at HEAD (the committed policy), or --rules. */
+function seniorRules(io: CliIO, rulesArg: string | undefined): RulesConfig {
+  if (rulesArg) return parseRules(readFileSync(path.resolve(io.cwd, rulesArg), 'utf8'), rulesArg);
+  const r = gitRaw(['show', `HEAD:${RULES_FILE}`], { cwd: io.cwd, env: io.env });
+  if (r.code !== 0) throw new UsageError(`no committed ${RULES_FILE} at HEAD here; run review in a clone of the repository, or pass --rules FILE`);
+  return parseRules(r.stdout.toString('utf8'), `${RULES_FILE} at HEAD`);
+}
+
+export const reviewCommand: Command = {
+  name: 'review',
+  summary: 'show a review request (file or token) and, on confirmation, sign it and print an approval token',
+  usage: 'foureyes review REQUEST --note "why" [--key PATH] [--yes] [--rules FILE]',
+  async run(args, io) {
+    const { values, positionals } = parseCommandArgs(args, { note: { type: 'string' }, key: { type: 'string' }, yes: { type: 'boolean', short: 'y' }, rules: { type: 'string' }, 'expires-days': { type: 'string' } });
+    if (positionals.length !== 1) throw new UsageError('review needs one REQUEST: a file, a token, or - for stdin');
+    const arg = positionals[0];
+    const text = arg === '-' ? readFileSync(0, 'utf8') : existsSync(path.resolve(io.cwd, arg)) ? readFileSync(path.resolve(io.cwd, arg), 'utf8') : arg;
+    let req;
+    try {
+      req = decodeRequest(text);
+    } catch (err) {
+      throw new UsageError((err as Error).message);
+    }
+    io.stderr(requestMarkdown(req));
+    if (!values.note?.trim()) throw new UsageError('review needs --note "why the change is acceptable"');
+    const policy = seniorRules(io, values.rules);
+    const key = resolveSigningKey(stagedInputRoot(io), values.key, io.env);
+    try {
+      const senior = seniorForKey(policy, key);
+      if (!values.yes) {
+        io.stderr(`Approve these ${req.findings.length} finding(s) as ${senior.id}? [y/N] `);
+        const answer = await readLine(io);
+        if (!/^y(es)?$/i.test(answer)) {
+          io.stderr('foureyes: not approved\n');
+          return EXIT_FINDINGS;
+        }
+      }
+      const days = values['expires-days'] === undefined ? undefined : Number(values['expires-days']);
+      const record = signApproval(
+        { senior, author: req.author, note: values.note, findings: req.findings.map((f) => ({ fingerprint: f.fingerprint, ruleId: f.ruleId, path: f.path, summary: f.summary.slice(0, 2000) })), now: nowFrom(io), expiresAfterDays: days },
+        key,
+        io.env,
+        policy,
+      );
+      io.stdout(encodeApprovalToken(record) + '\n');
+      io.stderr('foureyes: send the token above to the developer; they run `foureyes import TOKEN`\n');
+      return EXIT_OK;
+    } finally {
+      key.cleanup();
+    }
+  },
+};
+
+function stagedInputRoot(io: CliIO): string {
+  try {
+    return stagedInput(io.cwd, io.env).root;
+  } catch {
+    return io.cwd;
+  }
+}

@@ -1,0 +1,52 @@
+// Shared by the review commands: running a review with the full analyser, and printing it.
+import { analyzeChange } from '../core/analyze';
+import { testMarkerDetector } from '../core/detectors/test-marker';
+import { resolveRules } from '../core/rules';
+import { analysisVersion, cacheFileFor, runReview, type ReviewOutcome, type ReviewTools } from '../core/review/engine';
+import { rangeInput, stagedInput, type ReviewInput } from '../core/review/inputs';
+import type { ReviewedFinding } from '../core/review/policy';
+import { weakeningFindings } from '../core/review/weakening';
+import type { CliIO } from './io';
+import { VERSION } from './version';
+
+export const FULL_TOOLS: ReviewTools = {
+  analyze: (change, rules) =>
+    analyzeChange(change, { rules, mode: 'diff', extraDetectors: process.env.FOUREYES_TEST_DETECTOR === '1' ? [testMarkerDetector] : [] }),
+  resolve: (config, source) => resolveRules(config, source || undefined),
+  weakenings: weakeningFindings,
+};
+
+export function nowFrom(io: CliIO): Date {
+  // Tests move the clock to check expiry; never used to make an approval valid longer.
+  const fake = io.env.FOUREYES_NOW;
+  return fake && !Number.isNaN(Date.parse(fake)) ? new Date(fake) : new Date();
+}
+
+export async function reviewStaged(io: CliIO): Promise<{ input: ReviewInput; outcome: ReviewOutcome }> {
+  const input = stagedInput(io.cwd, io.env);
+  const outcome = await runReview(input, FULL_TOOLS, { version: analysisVersion(VERSION, io.env), cacheFile: cacheFileFor(input), now: nowFrom(io) });
+  return { input, outcome };
+}
+
+export async function reviewRange(io: CliIO, from: string | undefined, to: string): Promise<{ input: ReviewInput; outcome: ReviewOutcome }> {
+  const input = rangeInput(io.cwd, from, to, io.env);
+  const outcome = await runReview(input, FULL_TOOLS, { version: analysisVersion(VERSION, io.env), cacheFile: cacheFileFor(input), now: nowFrom(io) });
+  return { input, outcome };
+}
+
+export function stateLabel(r: ReviewedFinding): string {
+  switch (r.state) {
+    case 'approved':
+      return `approved by ${r.approvedBy.join(', ')}`;
+    case 'required':
+      return r.required > 1 ? `needs ${r.required} distinct senior approvals` : 'needs senior review';
+    case 'stale':
+      return 'approval is stale (the flagged content changed since it was approved)';
+    case 'expired':
+      return 'approval expired';
+    case 'break-glass':
+      return 'let through by break-glass (unreviewed)';
+    default:
+      return 'review not required';
+  }
+}

@@ -1,0 +1,197 @@
+// Safety settings weakened: each key of the after document checked against the catalogue and
+// compared with the same key before; removals of keys whose default is unsafe; connection strings.
+import { minimatch } from 'minimatch';
+import type { LanguageId } from '../model';
+import type { CatalogueEntry, Condition } from './catalogue';
+import { ancestors, type Entry, type FlatDoc } from './flatten';
+import { nameCandidates, negated, normalizeName, words } from './keys';
+import { entryValue, scalarValue, valueKey, type Value } from './values';
+
+export interface SafetyHit {
+  entry: CatalogueEntry;
+  /** The after entry flagged; for a removal, the nearest entry that is still there. */
+  at: Entry;
+  /** The key the hit is about (for a removal, the before entry). */
+  key: Entry;
+  before?: Value;
+  after?: Value;
+  beforeEntry?: Entry;
+  removed?: boolean;
+  /** The connection-string parameter, when the hit is inside a string value. */
+  param?: string;
+}
+
+export interface SafetyScope {
+  language: LanguageId;
+  production: boolean;
+  path: string;
+}
+
+interface Index {
+  byName: Map<string, CatalogueEntry[]>;
+  byParam: Map<string, CatalogueEntry[]>;
+  /** Every suffix of every name: a key whose last word is not among them cannot match. */
+  suffixes: Set<string>;
+}
+
+const indexes = new WeakMap<readonly CatalogueEntry[], Index>();
+
+function indexOf(catalogue: readonly CatalogueEntry[]): Index {
+  let idx = indexes.get(catalogue);
+  if (idx) return idx;
+  idx = { byName: new Map(), byParam: new Map(), suffixes: new Set() };
+  for (const e of catalogue) {
+    for (const k of e.keys ?? []) {
+      const name = normalizeName(k);
+      push(idx.byName, name, e);
+      for (let i = 0; i < name.length; i++) idx.suffixes.add(name.slice(i));
+    }
+    for (const p of e.params ?? []) push(idx.byParam, normalizeName(p), e);
+  }
+  indexes.set(catalogue, idx);
+  return idx;
+}
+
+function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
+  const list = m.get(k);
+  if (list) list.push(v);
+  else m.set(k, [v]);
+}
+
+/**
+ * Catalogue entries for a key path: the longest trailing name that is in the catalogue and not
+ * negated by the word before it (`skip_verify` is not `verify`).
+ */
+export function entriesFor(names: readonly string[], catalogue: readonly CatalogueEntry[], scope: SafetyScope): CatalogueEntry[] {
+  if (!names.length) return [];
+  const idx = indexOf(catalogue);
+  const last = words(names[names.length - 1]);
+  if (!last.length || !idx.suffixes.has(last[last.length - 1])) return [];
+  const candidates = nameCandidates(names);
+  for (let i = candidates.length - 1; i >= 0; i--) {
+    const c = candidates[i];
+    const found = idx.byName.get(c.name);
+    if (!found) continue;
+    if (negated(c.prefix)) continue;
+    const applicable = found.filter((e) => applies(e, scope, c.prefix));
+    if (applicable.length) return applicable;
+  }
+  return [];
+}
+
+function applies(e: CatalogueEntry, scope: SafetyScope, prefix: readonly string[]): boolean {
+  const w = e.when;
+  if (!w) return true;
+  if (w.production && !scope.production) return false;
+  if (w.languages && !w.languages.includes(scope.language)) return false;
+  if (w.under && !w.under.some((u) => prefix.includes(normalizeName(u)))) return false;
+  if (w.files && !w.files.some((g) => minimatch(scope.path, g, { dot: true }))) return false;
+  return true;
+}
+
+/** Whether `v` is in the unsafe state the conditions describe (`lowered` compares with `before`). */
+export function isUnsafe(conditions: readonly Condition[], v: Value | undefined, before?: Value): boolean {
+  if (!v || v.kind === 'opaque' || v.kind === 'object' || (v.kind === 'scalar' && v.unresolved)) return false;
+  return conditions.some((c) => holds(c, v, before));
+}
+
+function holds(c: Condition, v: Value, before: Value | undefined): boolean {
+  if ('is' in c) return v.kind === 'scalar' && v.bool === (c.is === 'true');
+  if ('equals' in c) {
+    if (v.kind !== 'scalar') return false;
+    return c.equals.some((x) => (typeof x === 'number' ? v.num === x : x.toLowerCase() === v.text.toLowerCase()));
+  }
+  if ('includes' in c) {
+    const parts = scalarTexts(v).flatMap((t) => t.split(/[\s,]+/)).map((t) => t.toLowerCase());
+    return c.includes.some((x) => parts.includes(x.toLowerCase()));
+  }
+  if (v.kind !== 'scalar' || v.num === undefined) return false;
+  const b = before?.kind === 'scalar' ? before.num : undefined;
+  if (b === undefined) return !c.requireBefore && v.num <= (c.max ?? 0);
+  return v.num < b && v.num <= (c.max ?? Infinity);
+}
+
+function scalarTexts(v: Value): string[] {
+  if (v.kind === 'scalar') return [v.text];
+  if (v.kind === 'list') return v.items.flatMap(scalarTexts);
+  return [];
+}
+
+/** A weakening: unsafe now and not unsafe before (a lowered number is compared with its before). */
+function weakened(e: CatalogueEntry, before: Value | undefined, after: Value | undefined): boolean {
+  if (before && after && valueKey(before) === valueKey(after)) return false;
+  if (!isUnsafe(e.unsafe, after, before)) return false;
+  const comparative = e.unsafe.every((c) => 'lowered' in c);
+  return comparative || !isUnsafe(e.unsafe, before);
+}
+
+export function safetyHits(before: FlatDoc | undefined, after: FlatDoc, catalogue: readonly CatalogueEntry[], scope: SafetyScope): SafetyHit[] {
+  const hits: SafetyHit[] = [];
+  const idx = indexOf(catalogue);
+  for (const a of after.entries.values()) {
+    if (!a.leaf) continue;
+    const b = before?.entries.get(a.id);
+    const av = entryValue(a);
+    const bv = b && b.leaf ? entryValue(b) : undefined;
+    for (const e of entriesFor(a.names, catalogue, scope)) {
+      if (weakened(e, bv, av)) hits.push({ entry: e, at: a, key: a, before: bv, after: av, beforeEntry: b });
+    }
+    if (idx.byParam.size && av.kind === 'scalar' && av.text.includes('=')) {
+      const aParams = connectionParams(av.text);
+      if (!aParams.size) continue;
+      const bParams = bv?.kind === 'scalar' ? connectionParams(bv.text) : new Map<string, { name: string; value: string }>();
+      for (const [norm, p] of aParams) {
+        for (const e of idx.byParam.get(norm) ?? []) {
+          if (!applies(e, scope, [])) continue;
+          const pb = bParams.get(norm);
+          const pv = scalarValue(p.value);
+          const pbv = pb ? scalarValue(pb.value) : undefined;
+          if (weakened(e, pbv, pv)) hits.push({ entry: e, at: a, key: a, before: pbv, after: pv, beforeEntry: b, param: p.name });
+        }
+      }
+    }
+  }
+  if (before) hits.push(...removals(before, after, catalogue, scope));
+  return hits;
+}
+
+/**
+ * Keys removed while the object holding them stays (its parent, or grandparent below the root),
+ * for catalogue entries whose default is unsafe. A removed resource or document is not drift
+ * of its settings; a removed descendant of something already reported is not reported again.
+ */
+function removals(before: FlatDoc, after: FlatDoc, catalogue: readonly CatalogueEntry[], scope: SafetyScope): SafetyHit[] {
+  const hits: SafetyHit[] = [];
+  const reported = new Set<Entry>();
+  for (const b of before.entries.values()) {
+    if (!b.parent || after.entries.has(b.id)) continue;
+    const entries = entriesFor(b.names, catalogue, scope).filter((e) => e.removed);
+    if (!entries.length) continue;
+    if (ancestors(b).some((x) => reported.has(x))) continue;
+    const parent = b.parent;
+    const grand = parent.parent;
+    const survivor = after.entries.get(parent.id) ?? (grand && grand.parent ? after.entries.get(grand.id) : undefined);
+    if (!survivor) continue;
+    const bv = b.leaf ? entryValue(b) : undefined;
+    for (const e of entries) {
+      if (bv && isUnsafe(e.unsafe, bv)) continue;
+      hits.push({ entry: e, at: survivor, key: b, before: bv ?? { kind: 'object' }, beforeEntry: b, removed: true });
+      reported.add(b);
+    }
+  }
+  return hits;
+}
+
+/**
+ * `key=value` parameters of a connection string or URL: `postgres://h/db?sslmode=disable`,
+ * `host=h sslmode=disable`, `Server=h;Encrypt=false`. Names are normalised.
+ */
+export function connectionParams(text: string): Map<string, { name: string; value: string }> {
+  const out = new Map<string, { name: string; value: string }>();
+  const re = /(?:^|[?&;\s])([A-Za-z_][\w.-]*)\s*=\s*("[^"]*"|'[^']*'|[^&;\s]*)/g;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    const name = m[1];
+    out.set(normalizeName(name), { name, value: m[2].replace(/^["']|["']$/g, '') });
+  }
+  return out;
+}

@@ -1,0 +1,261 @@
+// All git access: spawned with argument arrays (never a shell), machine-readable output with -z.
+import { spawnSync } from 'node:child_process';
+import * as path from 'node:path';
+
+/** The id of git's empty tree: the "before" of an initial commit. */
+export const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
+
+export class GitError extends Error {
+  constructor(
+    readonly args: readonly string[],
+    readonly code: number | null,
+    readonly stderrText: string,
+  ) {
+    super(`git ${args.join(' ')} failed${code === null ? '' : ` (exit ${code})`}: ${stderrText.trim().split('\n')[0] || 'no output'}`);
+    this.name = 'GitError';
+  }
+}
+
+export interface GitRun {
+  code: number | null;
+  stdout: Buffer;
+  stderr: string;
+}
+
+export interface GitOptions {
+  cwd: string;
+  env?: NodeJS.ProcessEnv;
+  input?: string | Buffer;
+}
+
+export function gitRaw(args: string[], opts: GitOptions): GitRun {
+  const r = spawnSync('git', args, {
+    cwd: opts.cwd,
+    env: opts.env ?? process.env,
+    input: opts.input,
+    maxBuffer: 512 * 1024 * 1024,
+    windowsHide: true,
+  });
+  if (r.error) throw new GitError(args, null, `${(r.error as NodeJS.ErrnoException).code ?? r.error.message}: is git installed and on PATH?`);
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr.toString('utf8') };
+}
+
+/** Runs git and returns stdout; throws GitError on a non-zero exit. */
+export function git(args: string[], opts: GitOptions): Buffer {
+  const r = gitRaw(args, opts);
+  if (r.code !== 0) throw new GitError(args, r.code, r.stderr);
+  return r.stdout;
+}
+
+export function gitText(args: string[], opts: GitOptions): string {
+  return git(args, opts).toString('utf8');
+}
+
+export interface RepoInfo {
+  /** Working tree root (absolute); undefined in a bare repository. */
+  root: string;
+  /** The git directory of this worktree (absolute). */
+  gitDir: string;
+  /** The directory hooks run from: honours core.hooksPath, worktrees and submodules (absolute). */
+  hooksDir: string;
+  /** Where Four Eyes keeps per-repository state (cache, tool copy): `<git-path foureyes>`. */
+  stateDir: string;
+  /** HEAD's commit id, or undefined before the first commit. */
+  head?: string;
+}
+
+/** One `git rev-parse` for everything the hook needs to know about where it runs. */
+export function repoInfo(cwd: string, env?: NodeJS.ProcessEnv): RepoInfo {
+  const r = gitRaw(['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-path', 'hooks', '--git-path', 'foureyes'], { cwd, env });
+  if (r.code !== 0) throw new GitError(['rev-parse'], r.code, r.stderr || 'not a git repository');
+  const [root, gitDir, hooks, state] = r.stdout.toString('utf8').split('\n');
+  // --git-path answers relative to the cwd.
+  const head = gitRaw(['rev-parse', '-q', '--verify', 'HEAD^{commit}'], { cwd, env });
+  return {
+    root,
+    gitDir,
+    hooksDir: path.resolve(cwd, hooks),
+    stateDir: path.resolve(cwd, state),
+    head: head.code === 0 ? head.stdout.toString('utf8').trim() : undefined,
+  };
+}
+
+export type ChangeStatus = 'A' | 'M' | 'D' | 'R' | 'C' | 'T' | 'U' | 'X';
+
+export interface RawChange {
+  status: ChangeStatus;
+  /** Rename/copy similarity, when given. */
+  score?: number;
+  oldMode: string;
+  newMode: string;
+  oldBlob: string;
+  newBlob: string;
+  /** Path before (renames/copies), else the same as path. */
+  oldPath: string;
+  path: string;
+}
+
+const ZERO = /^0+$/;
+
+/** Parses `git diff --raw -z` output (with --no-abbrev). */
+export function parseRawDiff(out: Buffer | string): RawChange[] {
+  const parts = (typeof out === 'string' ? out : out.toString('utf8')).split('\0');
+  const changes: RawChange[] = [];
+  let i = 0;
+  while (i < parts.length) {
+    const head = parts[i++];
+    if (!head) continue;
+    const m = /^:(\d{6}) (\d{6}) ([0-9a-f]+) ([0-9a-f]+) ([A-Z])(\d*)$/.exec(head);
+    if (!m) throw new Error(`unexpected git diff --raw line: ${JSON.stringify(head.slice(0, 80))}`);
+    const status = m[5] as ChangeStatus;
+    const first = parts[i++];
+    const second = status === 'R' || status === 'C' ? parts[i++] : undefined;
+    changes.push({
+      status,
+      score: m[6] ? Number(m[6]) : undefined,
+      oldMode: m[1],
+      newMode: m[2],
+      oldBlob: ZERO.test(m[3]) ? '' : m[3],
+      newBlob: ZERO.test(m[4]) ? '' : m[4],
+      oldPath: first,
+      path: second ?? first,
+    });
+  }
+  return changes;
+}
+
+/** Changes in the index relative to `base` (a commit, or EMPTY_TREE), renames detected. */
+export function stagedChanges(cwd: string, base: string, env?: NodeJS.ProcessEnv): RawChange[] {
+  return parseRawDiff(git(['diff', '--cached', '--raw', '-z', '--no-abbrev', '-M', '--no-ext-diff', '--no-textconv', base, '--'], { cwd, env }));
+}
+
+/** Changes between two tree-ish revisions, renames detected. */
+export function treeChanges(cwd: string, from: string, to: string, env?: NodeJS.ProcessEnv): RawChange[] {
+  return parseRawDiff(git(['diff-tree', '-r', '-z', '--no-abbrev', '-M', '--no-ext-diff', '--no-textconv', from, to, '--'], { cwd, env }));
+}
+
+/**
+ * Reads many objects in one process (`git cat-file --batch`). Missing objects map to undefined.
+ * Names may be blob ids or `rev:path` expressions.
+ */
+export function readObjects(cwd: string, names: string[], env?: NodeJS.ProcessEnv): Map<string, Buffer | undefined> {
+  const result = new Map<string, Buffer | undefined>();
+  const unique = [...new Set(names)];
+  if (!unique.length) return result;
+  for (const n of unique) {
+    if (/[\n\r]/.test(n)) throw new Error(`object name with a line break cannot be read: ${JSON.stringify(n)}`);
+  }
+  const out = git(['cat-file', '--batch'], { cwd, env, input: unique.join('\n') + '\n' });
+  let pos = 0;
+  for (const name of unique) {
+    const nl = out.indexOf(0x0a, pos);
+    if (nl < 0) throw new Error(`git cat-file --batch: truncated output reading ${name}`);
+    const header = out.subarray(pos, nl).toString('utf8');
+    pos = nl + 1;
+    if (header.endsWith(' missing') || header.endsWith(' ambiguous')) {
+      result.set(name, undefined);
+      continue;
+    }
+    const m = /^([0-9a-f]+) (\w+) (\d+)$/.exec(header);
+    if (!m) throw new Error(`git cat-file --batch: unexpected header ${JSON.stringify(header)}`);
+    const size = Number(m[3]);
+    result.set(name, m[2] === 'blob' ? Buffer.from(out.subarray(pos, pos + size)) : undefined);
+    pos += size + 1;
+  }
+  return result;
+}
+
+export interface TreeEntry {
+  mode: string;
+  type: string;
+  object: string;
+  path: string;
+}
+
+function parseLsLines(out: Buffer, re: RegExp): TreeEntry[] {
+  const entries: TreeEntry[] = [];
+  for (const line of out.toString('utf8').split('\0')) {
+    if (!line) continue;
+    const m = re.exec(line);
+    if (!m) throw new Error(`unexpected git listing line: ${JSON.stringify(line.slice(0, 80))}`);
+    entries.push({ mode: m[1], type: m[2], object: m[3], path: m[4] });
+  }
+  return entries;
+}
+
+/** Entries under `dir` in a tree-ish (recursive). */
+export function lsTree(cwd: string, treeish: string, dir: string, env?: NodeJS.ProcessEnv): TreeEntry[] {
+  const out = git(['ls-tree', '-r', '-z', '--full-tree', treeish, '--', dir], { cwd, env });
+  return parseLsLines(out, /^(\d{6}) (\w+) ([0-9a-f]+)\t([\s\S]*)$/);
+}
+
+/** Entries under `dir` in the index (stage 0 and conflict stages). */
+export function lsIndex(cwd: string, dir: string, env?: NodeJS.ProcessEnv): TreeEntry[] {
+  const out = git(['ls-files', '-s', '-z', '--full-name', '--', `:(top)${dir}`], { cwd, env });
+  // ls-files -s: "<mode> <object> <stage>\t<path>"; parsed as mode/type/object/path, then reordered.
+  return parseLsLines(out, /^(\d{6}) ([0-9a-f]+) (\d)\t([\s\S]*)$/).map((e) => ({
+    mode: e.mode,
+    type: e.object === '0' ? (e.mode === '160000' ? 'commit' : 'blob') : `stage${e.object}`,
+    object: e.type,
+    path: e.path,
+  }));
+}
+
+export interface Ident {
+  name: string;
+  email: string;
+}
+
+export function parseIdent(text: string): Ident {
+  const m = /^(.*?)\s*<([^>]*)>/.exec(text.trim());
+  if (!m) return { name: text.trim(), email: '' };
+  return { name: m[1], email: m[2] };
+}
+
+/** Who the commit being made will be authored by (git exports GIT_AUTHOR_* to hooks, amend included). */
+export function authorIdent(cwd: string, env?: NodeJS.ProcessEnv): Ident {
+  return parseIdent(gitText(['var', 'GIT_AUTHOR_IDENT'], { cwd, env }));
+}
+
+export function configGet(cwd: string, key: string, env?: NodeJS.ProcessEnv): string | undefined {
+  const r = gitRaw(['config', '--get', key], { cwd, env });
+  if (r.code === 1) return undefined;
+  if (r.code !== 0) throw new GitError(['config', '--get', key], r.code, r.stderr);
+  return r.stdout.toString('utf8').replace(/\n$/, '');
+}
+
+export function revParse(cwd: string, rev: string, env?: NodeJS.ProcessEnv): string | undefined {
+  const r = gitRaw(['rev-parse', '-q', '--verify', '--end-of-options', rev], { cwd, env });
+  return r.code === 0 ? r.stdout.toString('utf8').trim() : undefined;
+}
+
+export interface CommitInfo {
+  id: string;
+  parents: string[];
+  author: Ident;
+  subject: string;
+}
+
+/** Commits in `from..to`, oldest first. */
+export function commitsInRange(cwd: string, from: string | undefined, to: string, env?: NodeJS.ProcessEnv): CommitInfo[] {
+  const range = from ? [`${from}..${to}`] : [to];
+  const out = gitText(['log', '-z', '--reverse', '--format=%H%x1f%P%x1f%an%x1f%ae%x1f%s', ...range, '--'], { cwd, env });
+  return out
+    .split('\0')
+    .filter(Boolean)
+    .map((rec) => {
+      const [id, parents, an, ae, subject] = rec.replace(/^\n/, '').split('\x1f');
+      return { id, parents: parents ? parents.split(' ') : [], author: { name: an, email: ae }, subject };
+    });
+}
+
+/** Paths (and pre-rename paths) each commit touched relative to its first parent. */
+export function commitPaths(cwd: string, commit: CommitInfo, env?: NodeJS.ProcessEnv): string[] {
+  const base = commit.parents[0] ?? EMPTY_TREE;
+  return treeChanges(cwd, base, commit.id, env).flatMap((c) => (c.oldPath !== c.path ? [c.oldPath, c.path] : [c.path]));
+}
+
+export function mergeHeads(gitDir: string, read: (p: string) => string | undefined): string[] {
+  const text = read(path.join(gitDir, 'MERGE_HEAD'));
+  return text ? text.split('\n').map((s) => s.trim()).filter((s) => /^[0-9a-f]{40,64}$/.test(s)) : [];
+}

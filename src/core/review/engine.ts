@@ -1,0 +1,163 @@
+// Runs a review over gathered inputs: findings per changed file (from the cache, or by analysis),
+// merge parents, rules weakening, AI-origin marks, then the four-eyes policy.
+import { createHash } from 'node:crypto';
+import * as path from 'node:path';
+import type { AnalysisResult, FileNote } from '../analyze';
+import type { Finding } from '../findings';
+import type { RawChange } from '../git';
+import { parseRules, RULES_FILE, type ResolvedRules, type RulesConfig } from '../rules';
+import { AnalysisCache } from './cache';
+import { readBlobs, type ReviewInput } from './inputs';
+import { evaluatePolicy, isBlocking, type PolicyResult, type ReviewedFinding } from './policy';
+import { lookupAiOrigin, loadProvenance } from './ai-origin';
+
+export interface ReviewTools {
+  /** Full analysis of one change; absent on the hook's fast path. */
+  analyze?(change: { path: string; before: Buffer | null; after: Buffer }, rules: ResolvedRules): Promise<AnalysisResult>;
+  resolve?(config: RulesConfig, source: string): ResolvedRules;
+  weakenings?(base: RulesConfig, target: RulesConfig, targetText: string): Finding[];
+}
+
+export interface ReviewOutcome extends PolicyResult {
+  notes: FileNote[];
+  /** Things the user should know that are not failures: first rules file, break-glass in use. */
+  info: string[];
+  analysedFiles: number;
+  policy: RulesConfig;
+  blocking: ReviewedFinding[];
+}
+
+/** What cached analyses are keyed by besides content: tool version and test-only switches. */
+export function analysisVersion(version: string, env: NodeJS.ProcessEnv): string {
+  return env.FOUREYES_TEST_DETECTOR === '1' ? `${version}+test-detector` : version;
+}
+
+export class NeedsFullAnalysis extends Error {}
+
+export interface ReviewOptions {
+  now?: Date;
+  version: string;
+  /** Where the analysis cache lives; undefined disables it. */
+  cacheFile?: string;
+}
+
+function parseOrFail(text: string, which: string, errors: string[]): RulesConfig | undefined {
+  try {
+    return parseRules(text.replace(/^\uFEFF/, ''), which);
+  } catch (err) {
+    errors.push(`rules file ${which} cannot be read: ${(err as Error).message}`);
+    return undefined;
+  }
+}
+
+export function cacheFileFor(input: ReviewInput): string {
+  return path.join(input.commonDir, 'foureyes', 'cache', 'analysis.json');
+}
+
+export async function runReview(input: ReviewInput, tools: ReviewTools, opts: ReviewOptions): Promise<ReviewOutcome> {
+  const errors: string[] = [];
+  const info: string[] = [];
+  const notes: FileNote[] = [];
+  const where = input.mode === 'staged' ? 'HEAD' : input.base.slice(0, 12);
+  const baseConfig = input.baseRules ? parseOrFail(input.baseRules.text, `${RULES_FILE} at ${where}`, errors) : undefined;
+  const targetConfig = input.targetRules ? parseOrFail(input.targetRules.text, `${RULES_FILE} (${input.mode === 'staged' ? 'staged' : input.target.slice(0, 12)})`, errors) : undefined;
+  const rulesChanged = (input.baseRules?.id ?? '') !== (input.targetRules?.id ?? '');
+
+  let policy: RulesConfig = baseConfig ?? {};
+  if (!input.baseRules && targetConfig) {
+    policy = targetConfig;
+    if (rulesChanged) info.push(`first rules file in this repository (${RULES_FILE}) accepted as the policy for this change`);
+  } else if (baseConfig && targetConfig && !(baseConfig.seniors ?? []).length && (targetConfig.seniors ?? []).length) {
+    policy = { ...baseConfig, seniors: targetConfig.seniors };
+    info.push(`first seniors in ${RULES_FILE} accepted: ${(targetConfig.seniors ?? []).map((s) => s.id).join(', ')}`);
+  }
+
+  const cache = new AnalysisCache(opts.cacheFile);
+  const rulesKey = createHash('sha256').update(input.targetRules?.text ?? '').digest('hex');
+  const needs: Array<{ key: string; path: string; before: string; after: string }> = [];
+  const results = new Map<string, AnalysisResult>();
+  const pairKey = (p: string, before: string, after: string) => AnalysisCache.key([opts.version, rulesKey, p, before, after]);
+  const want = (p: string, before: string, after: string) => {
+    const key = pairKey(p, before, after);
+    if (results.has(key)) return key;
+    const hit = cache.get(key);
+    if (hit) results.set(key, hit);
+    else if (!needs.some((n) => n.key === key)) needs.push({ key, path: p, before, after });
+    return key;
+  };
+  // The rules file is judged by the weakening check and records by the policy, not by detectors.
+  const plan = input.changes.filter((c) => !c.path.startsWith('.foureyes/')).map((c: RawChange) => ({
+    change: c,
+    main: want(c.path, c.oldBlob, c.newBlob),
+    others: input.otherParents.map((m) => {
+      const o = m.get(c.path);
+      return o ? want(c.path, o.oldBlob, o.newBlob) : undefined;
+    }),
+  }));
+
+  if (needs.length || (rulesChanged && targetConfig)) {
+    if (!tools.analyze || !tools.resolve || !tools.weakenings) throw new NeedsFullAnalysis();
+  }
+  if (needs.length && tools.analyze && tools.resolve) {
+    const resolved = tools.resolve(targetConfig ?? {}, input.targetRules ? path.join(input.root, RULES_FILE) : '');
+    const blobs = readBlobs(input, needs.flatMap((n) => [n.before, n.after]));
+    for (const n of needs) {
+      const after = blobs.get(n.after);
+      if (!after) {
+        errors.push(`${n.path}: cannot read the staged content (blob ${n.after.slice(0, 12)})`);
+        continue;
+      }
+      const before = n.before ? (blobs.get(n.before) ?? null) : null;
+      const r = await tools.analyze({ path: n.path, before, after }, resolved);
+      results.set(n.key, r);
+      cache.set(n.key, r);
+    }
+    cache.save();
+  }
+
+  const provenance = input.mode === 'staged' ? loadProvenance(input.commonDir, input.gitDir) : undefined;
+  const findings: Finding[] = [];
+  let analysedFiles = 0;
+  for (const p of plan) {
+    const r = results.get(p.main);
+    if (!r) continue;
+    notes.push(...r.notes);
+    if (r.analysed) analysedFiles++;
+    for (const f of r.findings) {
+      // In a merge, a finding is the merge's own only when it is new relative to every parent.
+      const fromOther = p.others.some((k) => !k || !results.get(k)?.findings.some((g) => g.fingerprint === f.fingerprint));
+      if (fromOther) continue;
+      if (provenance) {
+        const origin = lookupAiOrigin(provenance, f.path, p.change.newBlob, f.range.startLine, f.range.endLine);
+        if (origin) f.aiOrigin = origin;
+      }
+      findings.push(f);
+    }
+  }
+  if (rulesChanged && baseConfig && targetConfig && tools.weakenings) {
+    const base = policy === baseConfig ? baseConfig : { ...baseConfig, seniors: policy.seniors };
+    findings.push(...tools.weakenings(base, targetConfig, input.targetRules!.text));
+  }
+  if (input.baseRules && !input.targetRules) {
+    findings.push({
+      ruleId: 'review/rules-weakened',
+      category: 'drift',
+      severity: 'critical',
+      message: `${RULES_FILE} deleted; every requirement it set is dropped.`,
+      path: RULES_FILE,
+      range: { startLine: 1, startColumn: 1, endLine: 1, endColumn: 1 },
+      fingerprint: createHash('sha256').update(`review/rules-weakened\0${RULES_FILE}\0deleted`).digest('hex'),
+    });
+  }
+
+  const result = evaluatePolicy({ findings, records: input.records, policy, authorsOf: input.authorsOf, now: opts.now ?? new Date() });
+  errors.unshift(...result.errors.filter((e) => !errors.includes(e)));
+  for (const r of result.findings) {
+    if (r.state === 'break-glass') info.push(`break-glass record ${r.coveredBy[0]?.slice(0, 12)} lets ${r.finding.path}:${r.finding.range.startLine} through without review`);
+    if (r.required && !(policy.seniors ?? []).length && isBlocking(r)) {
+      const msg = `no seniors are named in ${RULES_FILE}${input.baseRules ? ` at ${where}` : ''}, so nobody can approve; add seniors (id and SSH public key) and commit the rules file`;
+      if (!info.includes(msg)) info.push(msg);
+    }
+  }
+  return { ...result, errors, notes, info, analysedFiles, policy, blocking: result.findings.filter(isBlocking) };
+}
