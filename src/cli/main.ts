@@ -5,6 +5,8 @@ import { ReviewInputError } from '../core/review/inputs';
 import { RulesError } from '../core/rules';
 import { didYouMean } from '../core/rules-validate';
 import { COMMANDS } from './commands/table';
+import type { ReviewTools } from '../core/review/engine';
+import { FULL_TOOLS } from './review-run';
 import { EXIT_ERROR, UsageError, type CliIO } from './io';
 import { VERSION } from './version';
 
@@ -76,6 +78,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return EXIT_ERROR;
   }
 }
+
+/** The full analyser, for the hook's small entry (dist/hook.js) when its cache cannot answer. */
+export const fullReviewTools: ReviewTools = FULL_TOOLS;
 
 /** Grammars beside the bundle, unless FOUREYES_GRAMMAR_DIR says otherwise (the hook's runtime copy). */
 export function useBundledGrammars(): void {

@@ -63,6 +63,21 @@ export function setParseBudget(budget: ((chars: number) => number) | undefined):
   budgetOverride = budget;
 }
 
+/**
+ * Loads, side by side, every grammar `parseDocument` will need for files in these languages (the
+ * language's own and the embedded JSON/YAML ones), so a batch of files does not wait for one
+ * grammar after another. Optional: `parseDocument` loads whatever is still missing.
+ */
+export async function prepareParsers(languages: Iterable<LanguageId>): Promise<void> {
+  const wanted = new Set<LanguageId>();
+  for (const language of languages) {
+    wanted.add('json');
+    if (YAML_EMBEDDING.has(language)) wanted.add('yaml');
+    if (usesTreeSitter(language) && LOWERERS[language]) wanted.add(language);
+  }
+  await Promise.all([...wanted].map((l) => getParser(l)));
+}
+
 export async function parseDocument(path: string, text: string, language: LanguageId): Promise<Doc> {
   const lines = new LineIndex(text);
   const embedded: EmbeddedParsers = { json: await getParser('json') };

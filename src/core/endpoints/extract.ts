@@ -6,7 +6,7 @@ import { maskSecrets } from './secrets';
 /** Stands for an interpolation (`${x}`) in template text; shown as `*`. */
 export const HOLE = '\u0001';
 
-export type EndpointForm = 'url' | 'jdbc-oracle' | 'key-value' | 'libpq' | 'go-dsn' | 'redis-options' | 'host' | 'bare-host';
+export type EndpointForm = 'url' | 'jdbc-oracle' | 'key-value' | 'libpq' | 'go-dsn' | 'redis-options' | 'host' | 'bare-host' | 'ssh-target';
 
 export interface EmbeddedSecret {
   /** The secret as written in the string. Never shown: mask it with `maskSecrets`. */
@@ -55,8 +55,12 @@ interface Span {
   end: number;
 }
 
-/** Every endpoint in `text`. `hostKey`: the value sits under a host-like key (`host`, `DB_URL`). */
-export function extractEndpoints(text: string, opts: { hostKey?: boolean } = {}): EndpointRef[] {
+/**
+ * Every endpoint in `text`. `hostKey`: the value sits under a host-like key (`host`, `DB_URL`).
+ * `remoteShell`: the value is an argument of ssh, scp, rsync and the like, so `user@host` is a
+ * login target rather than an e-mail address.
+ */
+export function extractEndpoints(text: string, opts: { hostKey?: boolean; remoteShell?: boolean } = {}): EndpointRef[] {
   const s = text.length > MAX_SCAN ? text.slice(0, MAX_SCAN) : text;
   const out: EndpointRef[] = [];
   const taken: Span[] = [];
@@ -94,6 +98,16 @@ export function extractEndpoints(text: string, opts: { hostKey?: boolean } = {})
     if (kv) add(kv, { start: 0, end: s.length });
   }
 
+  for (const m of s.matchAll(SSH_TARGET)) {
+    const start = m.index!;
+    const end = start + m[0].length;
+    if (taken.some((t) => start < t.end && end > t.start)) continue;
+    // `user@host:path` is scp/rsync/git syntax anywhere; `user@host` alone only after a remote-shell command.
+    if (!m[3] && !opts.remoteShell && !REMOTE_SHELL_BEFORE.test(s.slice(s.lastIndexOf('\n', start) + 1, start))) continue;
+    const host = normalizeHost(m[2]);
+    if (!isHostName(host, true) || (host.replace(/[0-9.]/g, '') === '' && !isIPv4(host))) continue;
+    add({ form: 'ssh-target', hosts: [host], user: m[1], display: `${m[1]}@${m[2]}`, trusted: true }, { start, end });
+  }
   const overlapsTaken = overlapChecker(taken);
   for (const m of s.matchAll(BARE_HOST)) {
     const start = m.index!;
@@ -121,6 +135,15 @@ function overlapChecker(spans: readonly Span[]): (start: number, end: number) =>
     return false;
   };
 }
+
+/** `user@host` followed by `:path` (scp, rsync, git), the end of the word, or a quote. */
+const SSH_TARGET = /(?<![\w.%+@:/-])([A-Za-z_][\w.-]{0,31})@((?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)(?:(:)(?=[~/\w.$])|(?=[\s'"]|$))/g;
+
+/** A remote-shell command earlier on the same line: `ssh -i key `, `rsync -az ./dist/ `. */
+const REMOTE_SHELL_BEFORE = /(?:^|[\s;&|(`"'])(?:ssh|scp|rsync|sftp|mosh|autossh|ssh-copy-id)\s[^\n;&|]*$/;
+
+/** Commands whose `user@host` arguments are login targets. */
+export const REMOTE_SHELL_COMMANDS: ReadonlySet<string> = new Set(['ssh', 'scp', 'rsync', 'sftp', 'mosh', 'autossh', 'ssh-copy-id']);
 
 /** A dotted token: not part of a path, an email address, a key path or a longer word. */
 const BARE_HOST = /(?<![\w@/\\.$%-])((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?::\d{1,5})?(?![\w@-]|\.[a-z0-9]|\()/gi;
