@@ -3,9 +3,10 @@
 // extension's own cost. No grammar loads and no git runs during activation.
 import { spawnSync } from 'node:child_process';
 import * as path from 'node:path';
-import type { BenchResult } from './run';
+import { summarize, type BenchContext, type BenchRow } from './measure';
 
-export function activationBench(root: string, runs: number): BenchResult[] {
+export function activationBench(ctx: BenchContext): BenchRow[] {
+  const { root, runs } = ctx;
   const probe = path.join(root, 'out/bench/activation-probe.js');
   const times: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -13,6 +14,5 @@ export function activationBench(root: string, runs: number): BenchResult[] {
     if (r.status !== 0) throw new Error(`activation probe failed: ${r.stderr}`);
     times.push(Number(r.stdout.trim()));
   }
-  times.sort((a, b) => a - b);
-  return [{ name: 'extension: load + activate', medianMs: times[Math.floor(times.length / 2)], runs, target: '< 50 ms' }];
+  return [{ group: 'editor', name: 'extension load + activate()', unit: 'ms', value: summarize(times), note: 'target < 50 ms; no grammar loads, no git' }];
 }

@@ -3,9 +3,9 @@
 // tracked ranges. Target: unmeasurable against typing, under 0.1 ms median.
 import { classifyChange, withReplaced } from '../src/extension/capture/classify';
 import { applyChanges, type TrackedRange } from '../src/extension/capture/ranges';
-import type { BenchResult } from './run';
+import { summarize, type BenchRow } from './measure';
 
-export function captureBench(keystrokes = 20_000): BenchResult[] {
+export function captureBench(keystrokes = 20_000): BenchRow[] {
   const line = '    "Action": ["s3:GetObject", "s3:PutObject"], "Resource": "arn:aws:s3:::bucket/*",\n';
   let shadow: string | undefined = line.repeat(Math.ceil(100_000 / line.length));
   let ranges: TrackedRange[] = Array.from({ length: 20 }, (_, i) => ({ id: String(i), origin: 'inline-completion', at: 0, start: i * 4000 + 10, end: i * 4000 + 60 }));
@@ -20,6 +20,5 @@ export function captureBench(keystrokes = 20_000): BenchResult[] {
     times.push(performance.now() - t0);
     pos = (pos * 7919 + 13) % (shadow?.length ?? 1);
   }
-  times.sort((a, b) => a - b);
-  return [{ name: 'capture per keystroke', medianMs: times[times.length >> 1], runs: keystrokes, target: '< 0.1 ms' }];
+  return [{ group: 'editor', name: 'AI-origin capture, per keystroke', unit: 'ms', value: summarize(times), note: 'target < 0.1 ms median' }];
 }

@@ -59,10 +59,12 @@ export class AnalysisCache {
   }
 
   setRules(key: string, value: ParsedRules): void {
+    if (!this.dir) return;
     this.pending.set(this.fileFor(key, 'rules'), JSON.stringify(value));
   }
 
   set(key: string, value: CachedAnalysis): void {
+    if (!this.dir) return;
     this.pending.set(this.fileFor(key), JSON.stringify({ findings: value.findings, notes: value.notes, analysed: value.analysed }));
   }
 
