@@ -99,6 +99,8 @@ export function installRuntime(loc: HookLocations, distDir: string, nodePath: st
   mkdirSync(tmp, { recursive: true });
   cpSync(path.join(distDir, 'cli.js'), path.join(tmp, 'cli.js'));
   cpSync(path.join(distDir, 'hook.js'), path.join(tmp, 'hook.js'));
+  // The CLI analyses large file sets on worker threads; the copy must be complete.
+  if (existsSync(path.join(distDir, 'analyse-worker.js'))) cpSync(path.join(distDir, 'analyse-worker.js'), path.join(tmp, 'analyse-worker.js'));
   if (existsSync(path.join(distDir, 'grammars'))) cpSync(path.join(distDir, 'grammars'), path.join(tmp, 'grammars'), { recursive: true });
   // Detector data (the AWS action table) is found beside the grammars' directory: without it the
   // IAM detector fails in the hook and its findings are lost.
