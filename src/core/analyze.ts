@@ -1,6 +1,7 @@
 // One file's change -> findings and notes: decode, detect language, parse, run detectors, apply rules.
 import { minimatch } from 'minimatch';
 import { DETECTORS } from './detectors/registry';
+import { maskFindings } from './endpoints/document-secrets';
 import type { Detector, DetectorContext, SiblingDocs } from './detectors/detector';
 import { compareFindings, type Finding } from './findings';
 import { detectLanguage } from './languages';
@@ -156,6 +157,7 @@ export async function analyzeChange(change: FileChange, opts: AnalyzeOptions): P
       notes.push({ path, level: 'error', message: `detector ${detector.family} failed: ${errorMessage(err)}` });
     }
   }
+  maskFindings(findings, [beforeDoc, afterDoc]);
   findings.sort(compareFindings);
   return { findings, notes, analysed: true };
 }

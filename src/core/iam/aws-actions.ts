@@ -20,12 +20,21 @@ export interface ActionInfo {
 
 export interface ActionCatalog {
   version: string;
-  /** Lower-cased `service:action` -> info. */
-  byKey: Map<string, ActionInfo>;
-  /** Lower-cased service prefix -> its actions. */
-  byService: Map<string, ActionInfo[]>;
-  all: ActionInfo[];
-  allKeys: string[];
+  /** Lower-cased `service:action` -> info (indexes one service on first lookup into it). */
+  byKey: { get(key: string): ActionInfo | undefined };
+  /** Lower-cased service prefix -> its actions (parsed on first use). */
+  byService: { get(service: string): ActionInfo[] | undefined };
+  /** Lower-cased service prefixes. */
+  services: string[];
+  /** Every action; materialised on first use (22k objects), so hot paths avoid it. */
+  readonly all: ActionInfo[];
+  readonly allKeys: string[];
+  /** `allKeys` as one shared, never-mutated set: what `Action: "*"` grants. */
+  readonly allKeySet: ReadonlySet<string>;
+  /** Number of catalogued actions, from the table header (no parsing). */
+  total: number;
+  /** Keys at an access level that support a resource type, across all services (cached). */
+  restrictableAt(level: AccessLevel): readonly string[];
 }
 
 const LEVELS: Record<string, AccessLevel> = { L: 'List', R: 'Read', W: 'Write', P: 'Permissions management', T: 'Tagging' };
@@ -47,7 +56,103 @@ export function getIamDataDir(): string {
 
 interface TableFile {
   version: string;
+  actions?: number;
   services: Record<string, string>;
+}
+
+/**
+ * The table keeps each service's actions as one packed string; a service is split into
+ * `ActionInfo`s only when a statement names it, so loading costs gunzip + JSON.parse and a policy
+ * touching three services indexes three services, not 22k actions.
+ */
+function buildCatalog(table: TableFile): ActionCatalog {
+  const packedBy = new Map<string, [string, string]>();
+  for (const [service, packed] of Object.entries(table.services)) packedBy.set(service.toLowerCase(), [service, packed]);
+  const parsed = new Map<string, { list: ActionInfo[]; byKey: Map<string, ActionInfo> }>();
+  const serviceIndex = (svc: string) => {
+    let entry = parsed.get(svc);
+    if (entry) return entry;
+    const src = packedBy.get(svc);
+    entry = { list: [], byKey: new Map() };
+    parsed.set(svc, entry);
+    if (!src) return entry;
+    for (const item of src[1] ? src[1].split(',') : []) {
+      const code = item.slice(-1);
+      const level = LEVELS[code.toUpperCase()];
+      if (!level) continue;
+      const name = `${src[0]}:${item.slice(0, -1)}`;
+      const info: ActionInfo = { name, key: name.toLowerCase(), level, restrictable: code === code.toUpperCase() };
+      entry.list.push(info);
+      entry.byKey.set(info.key, info);
+    }
+    return entry;
+  };
+  const services = [...packedBy.keys()];
+  let all: ActionInfo[] | undefined;
+  let allKeys: string[] | undefined;
+  let allKeySet: AllActions | undefined;
+  const byLevel = new Map<AccessLevel, string[]>();
+  const cat: ActionCatalog = {
+    version: table.version,
+    byKey: {
+      get(key: string) {
+        const colon = key.indexOf(':');
+        return colon < 0 ? undefined : serviceIndex(key.slice(0, colon)).byKey.get(key);
+      },
+    },
+    byService: { get: (svc: string) => (packedBy.has(svc) ? serviceIndex(svc).list : undefined) },
+    services,
+    get all() {
+      return (all ??= services.flatMap((svc) => serviceIndex(svc).list));
+    },
+    get allKeys() {
+      return (allKeys ??= cat.all.map((a) => a.key));
+    },
+    get allKeySet() {
+      return (allKeySet ??= new AllActions(cat));
+    },
+    total: table.actions ?? 0,
+    restrictableAt(level: AccessLevel) {
+      let list = byLevel.get(level);
+      if (!list) {
+        list = cat.all.filter((a) => a.level === level && a.restrictable).map((a) => a.key);
+        byLevel.set(level, list);
+      }
+      return list;
+    },
+  };
+  if (!cat.total) cat.total = cat.all.length;
+  return cat;
+}
+
+/**
+ * What `Action: "*"` grants, held symbolically: membership and size answer without listing 22k
+ * actions; iterating (rare: NotAction, reports that name every action) lists them on demand.
+ * Unknown actions are members too, since `*` grants actions newer than the dataset.
+ */
+class AllActions implements ReadonlySet<string> {
+  constructor(private readonly cat: ActionCatalog) {}
+  get size(): number {
+    return this.cat.total;
+  }
+  has(_key: string): boolean {
+    return true;
+  }
+  forEach(cb: (value: string, key: string, set: ReadonlySet<string>) => void): void {
+    for (const k of this.cat.allKeys) cb(k, k, this);
+  }
+  *entries(): SetIterator<[string, string]> {
+    for (const k of this.cat.allKeys) yield [k, k];
+  }
+  keys(): SetIterator<string> {
+    return this.values();
+  }
+  *values(): SetIterator<string> {
+    yield* this.cat.allKeys;
+  }
+  [Symbol.iterator](): SetIterator<string> {
+    return this.values();
+  }
 }
 
 /** The catalogue, read on first use; throws with the table's path when it is missing or corrupt. */
@@ -60,24 +165,7 @@ export function loadActionCatalog(): ActionCatalog {
   } catch (err) {
     throw new Error(`cannot read the AWS action table ${file} (rebuild with npm run build): ${err instanceof Error ? err.message : String(err)}`);
   }
-  const byKey = new Map<string, ActionInfo>();
-  const byService = new Map<string, ActionInfo[]>();
-  const all: ActionInfo[] = [];
-  for (const [service, packed] of Object.entries(table.services)) {
-    const list: ActionInfo[] = [];
-    for (const item of packed ? packed.split(',') : []) {
-      const code = item.slice(-1);
-      const level = LEVELS[code.toUpperCase()];
-      if (!level) continue;
-      const name = `${service}:${item.slice(0, -1)}`;
-      const info: ActionInfo = { name, key: name.toLowerCase(), level, restrictable: code === code.toUpperCase() };
-      list.push(info);
-      byKey.set(info.key, info);
-      all.push(info);
-    }
-    byService.set(service.toLowerCase(), list);
-  }
-  catalog = { version: table.version, byKey, byService, all, allKeys: all.map((a) => a.key) };
+  catalog = buildCatalog(table);
   return catalog;
 }
 
@@ -107,7 +195,7 @@ export function expandActionPattern(pattern: string, cat: ActionCatalog = loadAc
   const action = p.slice(colon + 1);
   if (!/[*?]/.test(p)) return [p];
   const re = iamGlob(action);
-  const candidates = /[*?]/.test(service) ? cat.all.filter((a) => iamGlob(service).test(a.name.slice(0, a.name.indexOf(':')))) : cat.byService.get(service) ?? [];
+  const candidates = /[*?]/.test(service) ? cat.services.filter((svc) => iamGlob(service).test(svc)).flatMap((svc) => cat.byService.get(svc) ?? []) : cat.byService.get(service) ?? [];
   const out: string[] = [];
   for (const a of candidates) if (re.test(a.key.slice(a.key.indexOf(':') + 1))) out.push(a.key);
   return out.length ? out : [p];

@@ -6,8 +6,11 @@ import type { AwsStatement, PolicyValue } from './aws-policy';
 
 export interface Grant {
   stmt: AwsStatement;
-  /** Lower-cased action keys granted (NotAction: every catalogued action not excluded). */
-  actions: Set<string>;
+  /**
+   * Lower-cased action keys granted (NotAction: every catalogued action not excluded). For a plain
+   * `Action: "*"` this is the catalogue's shared `allKeySet`: never mutate it.
+   */
+  actions: ReadonlySet<string>;
   /** `Action: "*"` (every service) or an Allow over NotAction. */
   allActions: boolean;
   opaqueActions: PolicyValue[];
@@ -31,6 +34,10 @@ function opaque(vals: PolicyValue[] | undefined): PolicyValue[] {
 export function grantOf(stmt: AwsStatement, cat: ActionCatalog = loadActionCatalog()): Grant {
   const actions = new Set<string>();
   let allActions = false;
+  const lit = literal(stmt.actions);
+  if (!stmt.notActions && lit.some((p) => p === '*' || p === '*:*')) {
+    return { ...grantRest(stmt), actions: cat.allKeySet, allActions: true };
+  }
   if (stmt.notActions) {
     const excluded = new Set(literal(stmt.notActions).flatMap((p) => expandActionPattern(p, cat)));
     for (const k of cat.allKeys) if (!excluded.has(k)) actions.add(k);
@@ -40,14 +47,16 @@ export function grantOf(stmt: AwsStatement, cat: ActionCatalog = loadActionCatal
     if (p === '*' || p === '*:*') allActions = true;
     for (const k of expandActionPattern(p, cat)) actions.add(k);
   }
+  return { ...grantRest(stmt), actions, allActions };
+}
+
+function grantRest(stmt: AwsStatement): Omit<Grant, 'actions' | 'allActions'> {
   let resources: string[];
   if (stmt.notResources) resources = [`NOT(${literal(stmt.notResources).sort().join(',')})`];
   else if (stmt.resources) resources = literal(stmt.resources);
   else resources = ['(implicit)'];
   return {
     stmt,
-    actions,
-    allActions,
     opaqueActions: [...opaque(stmt.actions), ...opaque(stmt.notActions)],
     resources,
     opaqueResources: [...opaque(stmt.resources), ...opaque(stmt.notResources)],

@@ -3,7 +3,7 @@
 import { mkdirSync, renameSync, writeFileSync, existsSync } from 'node:fs';
 import * as path from 'node:path';
 import { git } from '../git';
-import type { Finding } from '../findings';
+import { compareText, type Finding } from '../findings';
 import type { RulesConfig, Senior } from '../rules';
 import { checkRecord, sameEmail } from './policy';
 import {
@@ -65,7 +65,7 @@ export function signApproval(draft: ApprovalDraft, key: SigningKey, env: NodeJS.
     createdAt: createdAt.toISOString(),
     expiresAt: new Date(createdAt.getTime() + days * DAY_MS).toISOString(),
     note: draft.note.trim(),
-    findings: [...draft.findings].sort((a, b) => a.fingerprint.localeCompare(b.fingerprint)),
+    findings: [...draft.findings].sort((a, b) => compareText(a.fingerprint, b.fingerprint)),
   };
   const payload: ApprovalPayload = { ...base, id: recordId(base as unknown as Record<string, unknown>) };
   const signature = sshSign(key, signedContent(payload), env);
@@ -83,7 +83,7 @@ export function makeBreakGlass(author: string, reason: string, findings: Finding
     author,
     createdAt: new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString(),
     reason: reason.trim(),
-    findings: [...findings].sort((a, b) => a.fingerprint.localeCompare(b.fingerprint)),
+    findings: [...findings].sort((a, b) => compareText(a.fingerprint, b.fingerprint)),
   };
   return { ...base, id: recordId(base as unknown as Record<string, unknown>) } as BreakGlassRecord;
 }
