@@ -97,7 +97,6 @@ export class AnalysisService implements vscode.Disposable {
     state.parser.dispose();
     this.docs.delete(key);
     this.skipped.delete(key);
-    this.emitter.fire({ uri: doc.uri, version: doc.version, path: '', findings: [], notes: [], baseline: 'opened', baselineText: undefined, elapsedMs: 0 });
   }
 
   /** Re-reads baselines, rules and approvals and re-analyses every open document. */

@@ -36,7 +36,15 @@ export const COMMANDS: readonly CommandSpec[] = [
   { id: 'foureyes.suppressFinding', run: (s, uri, fp, reason) => s.review.suppress(uriArg(uri), str(fp), str(reason)) },
   { id: 'foureyes.openRules', run: (_s, uri) => openRulesFile(uriArg(uri)) },
   { id: 'foureyes.createRules', run: (_s, uri) => createRulesFile(uriArg(uri)) },
-  { id: 'foureyes.addSenior', run: (s, uri) => (requireTrust(), info(addSelfAsSenior(uriArg(uri))), s.service.refreshAll()) },
+  {
+    id: 'foureyes.addSenior',
+    run: (s, uri) => {
+      requireTrust();
+      const message = info(addSelfAsSenior(uriArg(uri)));
+      s.service.refreshAll();
+      return message;
+    },
+  },
   { id: 'foureyes.hook.install', run: (s, uri) => info(s.hooks.install(uriArg(uri))) },
   { id: 'foureyes.hook.uninstall', run: (s, uri) => info(s.hooks.uninstall(uriArg(uri))) },
   {

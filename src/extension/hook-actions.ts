@@ -42,7 +42,7 @@ export class HookActions {
 
   private context(uri?: vscode.Uri): FolderContext {
     const u = uri ?? vscode.window.activeTextEditor?.document.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
-    const ctx = u ? this.folders.forUri(u.scheme === 'file' && !path.extname(u.fsPath) ? vscode.Uri.joinPath(u, '.') : u) : undefined;
+    const ctx = u ? this.folders.forUri(u) : undefined;
     if (!ctx?.repo) throw new Error(`${u?.fsPath ?? 'this workspace'} is not in a git repository`);
     return ctx;
   }

@@ -155,6 +155,6 @@ export class ReviewActions {
 
   private contextFor(uri?: vscode.Uri): FolderContext | undefined {
     const u = uri ?? vscode.window.activeTextEditor?.document.uri ?? vscode.workspace.workspaceFolders?.[0]?.uri;
-    return u ? this.folders.forUri(u.scheme === 'file' && !path.extname(u.fsPath) ? vscode.Uri.joinPath(u, RULES_FILE) : u) : undefined;
+    return u ? this.folders.forUri(u) : undefined;
   }
 }

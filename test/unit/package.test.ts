@@ -31,7 +31,7 @@ describe('the .vsix package', function () {
 
   before(() => {
     const out = path.join(tmp, 'foureyes.vsix');
-    const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--out', out], { cwd: REPO_ROOT, encoding: 'utf8' });
+    const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'node_modules/@vscode/vsce/vsce'), 'package', '--no-dependencies', '--no-rewrite-relative-links', '--out', out], { cwd: REPO_ROOT, encoding: 'utf8' });
     assert.strictEqual(r.status, 0, `vsce package failed: ${r.stderr}${r.stdout}`);
     entries = zipEntries(readFileSync(out)).filter((e) => e.startsWith('extension/')).map((e) => e.slice('extension/'.length));
   });
