@@ -83,6 +83,8 @@ const common = {
 const builds = [
   { ...common, entryPoints: ['src/extension/extension.ts'], outfile: 'dist/extension.js', external: ['vscode'] },
   { ...common, entryPoints: ['src/cli/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  // Worker threads of parallel analysis start from their own file beside the CLI bundle.
+  { ...common, entryPoints: ['src/cli/analyse-worker.ts'], outfile: 'dist/analyse-worker.js' },
   // The pre-commit hook's small entry: loads dist/cli.js only when something must be analysed.
   { ...common, entryPoints: ['src/cli/hook-main.ts'], outfile: 'dist/hook.js' },
   {

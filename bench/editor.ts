@@ -1,94 +1,25 @@
-// Change-to-diagnostic latency in the editor, debounce excluded: what the extension runs for an
-// edit (incremental re-parse of the open text, lowering, detectors against the cached baseline
-// document, review policy), for files of 200, 2,000 and 20,000 lines.
-import { analyzeChange } from '../src/core/analyze';
-import { IncrementalParser, type TextChange } from '../src/core/incremental';
-import type { Doc, LanguageId } from '../src/core/model';
-import { parseDocument } from '../src/core/parse';
-import { evaluatePolicy } from '../src/core/review/policy';
-import { defaultRules } from '../src/core/rules';
-import type { BenchResult } from './run';
+// Benchmark: the editor's numbers. Activation (process start to activate() returning, and the
+// activate() call alone) and the engine's change-to-diagnostic latency for a one-line edit.
+import * as path from 'node:path';
+import { run, sideBySide, summarize, type BenchContext, type BenchRow } from './measure';
 
-/** A CloudFormation-style template of about `lines` lines: IAM policies among plain resources. */
-export function template(lines: number): string {
-  const out = ['{', '  "Resources": {'];
-  let i = 0;
-  while (out.length < lines - 3) {
-    if (i % 4 === 0) {
-      out.push(
-        `    "Role${i}Policy": {`,
-        '      "Type": "AWS::IAM::Policy",',
-        '      "Properties": {',
-        `        "PolicyName": "p${i}",`,
-        '        "PolicyDocument": {',
-        '          "Version": "2012-10-17",',
-        `          "Statement": [{ "Sid": "S${i}", "Effect": "Allow", "Action": ["s3:GetObject"], "Resource": "arn:aws:s3:::bucket-${i}/*" }]`,
-        '        }',
-        '      }',
-        '    },',
-      );
-    } else {
-      out.push(`    "Queue${i}": {`, '      "Type": "AWS::SQS::Queue",', `      "Properties": { "QueueName": "queue-${i}", "VisibilityTimeout": 30 }`, '    },');
-    }
-    i++;
-  }
-  out[out.length - 1] = out[out.length - 1].replace(/,$/, '');
-  out.push('  }', '}');
-  return out.join('\n') + '\n';
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
-
-async function latency(lines: number, edits: number): Promise<BenchResult[]> {
-  const path = `bench/template-${lines}.json`;
-  const language: LanguageId = 'json';
-  const rules = defaultRules();
-  const baseline = template(lines);
-  const beforeDoc: Promise<Doc> = parseDocument(path, baseline, language);
-  const parser = new IncrementalParser(path, language);
-  await parser.parse(baseline);
-  let text = baseline;
-  const wide = '["s3:*"]';
-  const narrow = '["s3:GetObject"]';
-  const times: number[] = [];
-  // CPU time as well as wall time: on a loaded machine wall time mostly measures the scheduler.
-  const cpu: number[] = [];
-  let findings = 0;
-  for (let k = 0; k < edits; k++) {
-    // Toggle one statement in the middle of the file between narrow and widened.
-    const target = k % 2 === 0 ? narrow : wide;
-    const at = text.indexOf(target, Math.floor(text.length / 2));
-    const from = at >= 0 ? at : text.indexOf(target);
-    const change: TextChange = { startOffset: from, oldEndOffset: from + target.length, newText: k % 2 === 0 ? wide : narrow };
-    text = text.slice(0, change.startOffset) + change.newText + text.slice(change.oldEndOffset);
-    const c0 = process.cpuUsage();
-    const t0 = performance.now();
-    const r = await analyzeChange(
-      { path, before: baseline, after: text },
-      { rules, mode: 'diff', language, parse: (side, _p, t) => (side === 'after' ? parser.parse(t, [change]) : beforeDoc) },
-    );
-    evaluatePolicy({ findings: r.findings, records: [], policy: rules.config, authorsOf: () => [], now: new Date() });
-    times.push(performance.now() - t0);
-    const c = process.cpuUsage(c0);
-    cpu.push((c.user + c.system) / 1000);
-    findings += r.findings.length;
-  }
-  parser.dispose();
-  if (!findings) throw new Error(`editor bench ${lines}: the widening edits produced no findings`);
-  const sorted = [...times].sort((a, b) => a - b);
-  const cpuSorted = [...cpu].sort((a, b) => a - b);
-  const target = lines === 2000 ? 'p95 < 15 ms' : undefined;
-  return [
-    { name: `editor: edit->diagnostic ${lines} lines (p50)`, medianMs: percentile(sorted, 50), runs: edits },
-    { name: `editor: edit->diagnostic ${lines} lines (p95)`, medianMs: percentile(sorted, 95), runs: edits, target },
-    { name: `editor: edit->diagnostic ${lines} lines (cpu p95)`, medianMs: percentile(cpuSorted, 95), runs: edits },
+export function editorBench(ctx: BenchContext): BenchRow[] {
+  const probe = path.join(ctx.root, 'out/bench/editor-probe.js');
+  const m = sideBySide(ctx.runs, [
+    { key: 'node', cmd: process.execPath, args: ['-e', '0'] },
+    { key: 'activate', cmd: process.execPath, args: [probe, 'activate'], ok: (s) => s.code === 0 },
+  ]);
+  const nodeMs = summarize(m.get('node')!.map((s) => s.ms)).median;
+  const proc = summarize(m.get('activate')!.map((s) => s.ms));
+  const inside = summarize(m.get('activate')!.map((s) => (JSON.parse(s.stdout) as { activateMs: number }).activateMs));
+  const rows: BenchRow[] = [
+    { group: 'editor', name: 'extension: load bundle + activate() (in process)', unit: 'ms', value: inside },
+    { group: 'editor', name: 'extension: process start to activated', unit: 'ms', value: proc, ratio: proc.median / nodeMs, ratioTo: 'node -e 0' },
   ];
-}
-
-export async function editorBench(runs: number): Promise<BenchResult[]> {
-  const out: BenchResult[] = [];
-  for (const [lines, n] of [[200, runs * 8], [2000, runs * 4], [20000, Math.max(10, runs)]] as const) out.push(...(await latency(lines, n)));
-  return out;
+  const lat = run(process.execPath, [probe, 'latency', String(Math.max(10, ctx.runs * 3))]);
+  if (lat.code !== 0) throw new Error(`editor latency probe failed: ${lat.stderr}`);
+  for (const [name, times] of Object.entries(JSON.parse(lat.stdout) as Record<string, number[]>)) {
+    rows.push({ group: 'editor', name: `change-to-diagnostic, engine share: ${name}`, unit: 'ms', value: summarize(times), rssMb: lat.rssMb });
+  }
+  return rows;
 }

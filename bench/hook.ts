@@ -1,58 +1,81 @@
-// Benchmark: the installed pre-commit hook on a 20-file Terraform/YAML/TS commit, side by side
-// with `node -e 0`. Cold = analysis cache emptied before each run; warm = the hook as re-run.
+// Benchmark: `foureyes check --staged` and the installed pre-commit hook on generated repositories
+// with 1, 20 and 200 staged files (Terraform, YAML, TypeScript), side by side with the floors
+// `node -e 0` and `git diff --cached --name-only`. Cold = the hook's analysis cache emptied first.
+// As in a real repository, there is a rules file naming a senior and a base commit, and every
+// staged file is a modification, so the hook reads both the before and the after blob.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import * as os from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import type { BenchResult } from './run';
+import { peakRss, sideBySide, summarize, type BenchContext, type BenchRow, type Sample } from './measure';
 
-function timeRuns(n: number, fn: () => void, before?: () => void): number[] {
-  const out: number[] = [];
-  for (let i = 0; i < n; i++) {
-    before?.();
-    const t0 = process.hrtime.bigint();
-    fn();
-    out.push(Number(process.hrtime.bigint() - t0) / 1e6);
-  }
-  return out;
-}
+const SIZES = [1, 20, 200];
 
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-}
+// A public key only (its private half was thrown away): the senior the rules file names.
+const SENIOR_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAID7cNhjoj6uBCOxJJ09M3OdGmH3yVzOk4oKDhROakTCW bench-senior';
 
-export function hookBench(cli: string, runs: number): BenchResult[] {
-  const base = mkdtempSync(path.join(os.tmpdir(), 'foureyes-bench-'));
-  const env = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_AUTHOR_NAME: 'b', GIT_AUTHOR_EMAIL: 'b@x', GIT_COMMITTER_NAME: 'b', GIT_COMMITTER_EMAIL: 'b@x' };
-  const git = (...args: string[]) => spawnSync('git', args, { cwd: base, env, encoding: 'utf8' });
-  try {
-    git('init', '-q');
-    for (let i = 0; i < 7; i++) {
-      mkdirSync(path.join(base, `infra/m${i}`), { recursive: true });
-      writeFileSync(path.join(base, `infra/m${i}/main.tf`), `resource "aws_s3_bucket" "b${i}" {\n  bucket = "bucket-${i}"\n  tags = { env = "staging" }\n}\n`);
-      writeFileSync(path.join(base, `k8s/dep${i}.yaml`.replace('k8s/', `infra/m${i}/`)), `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app${i}\nspec:\n  replicas: ${i + 1}\n`);
-      if (i < 6) writeFileSync(path.join(base, `infra/m${i}/config.ts`), `export const config = { url: "https://api${i}.staging.example.com", retries: ${i} };\n`);
+function writeFiles(dir: string, files: number, version: number): void {
+  for (let i = 0; i < files; i++) {
+    const m = `m${i % 50}`;
+    mkdirSync(path.join(dir, 'infra', m), { recursive: true });
+    const kind = i % 3;
+    if (kind === 0) {
+      writeFileSync(path.join(dir, `infra/${m}/main${i}.tf`), `resource "aws_s3_bucket" "b${i}" {\n  bucket = "bucket-${i}-v${version}"\n  tags = { env = "staging" }\n}\n\ndata "aws_iam_policy_document" "d${i}" {\n  statement {\n    actions   = ["s3:GetObject"]\n    resources = ["arn:aws:s3:::bucket-${i}/*"]\n  }\n}\n`);
+    } else if (kind === 1) {
+      writeFileSync(path.join(dir, `infra/${m}/deploy${i}.yaml`), `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: app${i}\nspec:\n  replicas: ${1 + (i % 4) + version}\n  template:\n    spec:\n      containers:\n        - name: app\n          image: registry.example.com/app:${version}.${i}\n`);
+    } else {
+      writeFileSync(path.join(dir, `infra/${m}/config${i}.ts`), `export const config${i} = { url: "https://api${i}.staging.example.com/v${version}", retries: ${(i % 5) + version} };\n`);
     }
-    git('add', '.');
-    spawnSync(process.execPath, [cli, 'hook', 'install'], { cwd: base, env });
-    const runner = path.join(base, '.git/foureyes/runtime/pre-commit.sh');
-    const cache = path.join(base, '.git/foureyes/cache');
-    const node = timeRuns(runs, () => spawnSync(process.execPath, ['-e', '0']));
-    const warmHook = () => {
-      const r = spawnSync('sh', [runner], { cwd: base, env });
-      if (r.status !== 0) throw new Error(`hook failed: ${r.stderr}`);
-    };
-    warmHook();
-    const warm = timeRuns(runs, warmHook);
-    const cold = timeRuns(Math.max(3, Math.floor(runs / 3)), warmHook, () => rmSync(cache, { recursive: true, force: true }));
-    const nodeMs = median(node);
-    return [
-      { name: 'node -e 0', medianMs: nodeMs, runs: node.length },
-      { name: 'hook, 20 staged files (warm cache)', medianMs: median(warm), runs: warm.length, ratio: median(warm) / nodeMs, target: 'at most 2x node -e 0' },
-      { name: 'hook, 20 staged files (cold: cache emptied)', medianMs: median(cold), runs: cold.length, ratio: median(cold) / nodeMs },
-    ];
-  } finally {
-    rmSync(base, { recursive: true, force: true });
   }
+}
+
+function stageRepo(dir: string, files: number, env: NodeJS.ProcessEnv): void {
+  mkdirSync(dir, { recursive: true });
+  const git = (...args: string[]) => {
+    const r = spawnSync('git', args, { cwd: dir, env, encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`git ${args.join(' ')}: ${r.stderr}`);
+  };
+  git('init', '-q');
+  mkdirSync(path.join(dir, '.foureyes'), { recursive: true });
+  writeFileSync(path.join(dir, '.foureyes/rules.jsonc'), JSON.stringify({ seniors: [{ id: 'senior@example.com', publicKey: SENIOR_KEY }] }, null, 2) + '\n');
+  writeFiles(dir, files, 1);
+  git('add', '.');
+  git('commit', '-q', '--no-verify', '-m', 'base');
+  writeFiles(dir, files, 2);
+  git('add', '.');
+}
+
+export function hookBench(ctx: BenchContext): BenchRow[] {
+  const env = { ...process.env, GIT_CONFIG_NOSYSTEM: '1', GIT_CONFIG_GLOBAL: '/dev/null', GIT_AUTHOR_NAME: 'Dev', GIT_AUTHOR_EMAIL: 'dev@example.com', GIT_COMMITTER_NAME: 'Dev', GIT_COMMITTER_EMAIL: 'dev@example.com', NO_COLOR: '1' };
+  const rows: BenchRow[] = [];
+  const notFailed = (s: Sample) => s.code === 0 || s.code === 1;
+  for (const n of SIZES) {
+    const dir = path.join(ctx.scratch, `hook-${n}`);
+    stageRepo(dir, n, env);
+    const inst = spawnSync(process.execPath, [ctx.cli, 'hook', 'install'], { cwd: dir, env, encoding: 'utf8' });
+    if (inst.status !== 0) throw new Error(`hook install: ${inst.stderr}`);
+    const runner = path.join(dir, '.git/foureyes/runtime/pre-commit.sh');
+    const cache = path.join(dir, '.git/foureyes/cache');
+    const opts = { cwd: dir, env };
+    ctx.log(`hook: ${n} staged file(s)`);
+    const m = sideBySide(ctx.runs, [
+      { key: 'node', cmd: process.execPath, args: ['-e', '0'], opts },
+      { key: 'git', cmd: 'git', args: ['diff', '--cached', '--name-only'], opts },
+      { key: 'check', cmd: process.execPath, args: [ctx.cli, 'check', '--staged'], opts, ok: notFailed, before: () => rmSync(cache, { recursive: true, force: true }) },
+      { key: 'hookCold', cmd: 'sh', args: [runner], opts, ok: notFailed, before: () => rmSync(cache, { recursive: true, force: true }) },
+      { key: 'hookWarm', cmd: 'sh', args: [runner], opts, ok: notFailed },
+    ]);
+    const nodeMs = summarize(m.get('node')!.map((s) => s.ms)).median;
+    const row = (key: string, name: string): BenchRow => {
+      const value = summarize(m.get(key)!.map((s) => s.ms));
+      return { group: `hook, ${n} staged file${n === 1 ? '' : 's'}`, name, unit: 'ms', value, ratio: value.median / nodeMs, ratioTo: 'node -e 0', rssMb: peakRss(m.get(key)!) };
+    };
+    rows.push(
+      row('node', 'node -e 0 (floor)'),
+      row('git', 'git diff --cached --name-only (floor)'),
+      row('check', 'foureyes check --staged (no cache)'),
+      row('hookCold', 'installed hook, cache emptied'),
+      { ...row('hookWarm', 'installed hook, warm cache'), note: 'target: at most 2x node -e 0' },
+    );
+  }
+  return rows;
 }

@@ -1,43 +1,76 @@
-// `npm run bench`: runs each benchmark module and prints a table and JSON (bench/results.json).
-import { writeFileSync } from 'node:fs';
+// `npm run bench`: one runner over one module per benchmark. Prints a table (median, min, max of
+// repeated side-by-side runs) and writes the same numbers as JSON to bench/results.json, or to
+// stdout with --json. `--only hook,scan` runs a subset; BENCH_RUNS sets the repetitions.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
-import { activationBench } from './activation';
 import { editorBench } from './editor';
 import { hookBench } from './hook';
-import { setGrammarDir } from '../src/core/languages';
+import type { BenchContext, BenchRow } from './measure';
+import { scanBench } from './scan';
 
-export interface BenchResult {
-  name: string;
-  medianMs: number;
-  runs: number;
-  /** Against the baseline (node -e 0), where the benchmark has one. */
-  ratio?: number;
-  target?: string;
-}
-
-const ROOT = path.resolve(__dirname, '../..');
-const CLI = path.join(ROOT, 'dist/cli.js');
-const runs = Number(process.env.BENCH_RUNS ?? 15);
-
-const BENCHMARKS: Array<{ name: string; run: () => BenchResult[] | Promise<BenchResult[]> }> = [
-  { name: 'hook', run: () => hookBench(CLI, runs) },
-  { name: 'editor', run: () => editorBench(runs) },
-  { name: 'activation', run: () => activationBench(ROOT, runs) },
+const BENCHMARKS: Array<{ name: string; run: (ctx: BenchContext) => BenchRow[] }> = [
+  { name: 'hook', run: hookBench },
+  { name: 'scan', run: scanBench },
+  { name: 'editor', run: editorBench },
 ];
 
-async function main(): Promise<void> {
-  setGrammarDir(path.join(ROOT, 'dist/grammars'));
-  const results: Record<string, BenchResult[]> = {};
-  for (const b of BENCHMARKS) results[b.name] = await b.run();
-  const rows = Object.values(results).flat();
-  const width = Math.max(...rows.map((r) => r.name.length));
-  console.log(`${'benchmark'.padEnd(width)}  median ms  runs  ratio`);
-  for (const r of rows) console.log(`${r.name.padEnd(width)}  ${r.medianMs.toFixed(1).padStart(9)}  ${String(r.runs).padStart(4)}  ${r.ratio ? r.ratio.toFixed(2) + 'x' : ''}${r.target ? `  (target ${r.target})` : ''}`);
-  writeFileSync(path.join(ROOT, 'bench/results.json'), JSON.stringify({ date: new Date().toISOString(), node: process.version, results }, null, 2) + '\n');
-  console.log(JSON.stringify(results));
+function fmt(n: number): string {
+  return n >= 100 ? n.toFixed(0) : n >= 10 ? n.toFixed(1) : n.toFixed(2);
 }
 
-main().catch((err: unknown) => {
-  console.error(`bench: ${err instanceof Error ? err.message : String(err)}`);
+export function formatTable(rows: BenchRow[]): string {
+  const head = ['benchmark', 'median', 'min', 'max', 'unit', 'runs', 'ratio', 'peak RSS', 'note'];
+  const body = rows.map((r) => [
+    `${r.group}: ${r.name}`,
+    fmt(r.value.median),
+    fmt(r.value.min),
+    fmt(r.value.max),
+    r.unit,
+    String(r.value.runs),
+    r.ratio !== undefined ? `${r.ratio.toFixed(2)}x ${r.ratioTo ?? ''}`.trim() : '',
+    r.rssMb !== undefined ? `${r.rssMb.toFixed(0)} MB` : '',
+    r.note ?? '',
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i >= 1 && i <= 3 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+  return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n');
+}
+
+async function main(argv: string[]): Promise<void> {
+  const json = argv.includes('--json');
+  const onlyArg = argv.find((a) => a.startsWith('--only='))?.slice('--only='.length) ?? (argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined);
+  const only = onlyArg ? new Set(onlyArg.split(',')) : undefined;
+  const root = path.resolve(__dirname, '../..');
+  const scratch = mkdtempSync(path.join(os.tmpdir(), 'foureyes-bench-'));
+  const ctx: BenchContext = {
+    root,
+    cli: path.join(root, 'dist/cli.js'),
+    runs: Number(process.env.BENCH_RUNS ?? 5),
+    scratch,
+    log: (l) => process.stderr.write(`[bench] ${l}\n`),
+  };
+  const results: Record<string, BenchRow[]> = {};
+  try {
+    for (const b of BENCHMARKS) {
+      if (only && !only.has(b.name)) continue;
+      ctx.log(`${b.name} ...`);
+      results[b.name] = b.run(ctx);
+    }
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  const report = { date: new Date().toISOString(), node: process.version, cpus: os.availableParallelism(), loadavg: os.loadavg(), runs: ctx.runs, results };
+  if (json) {
+    process.stdout.write(JSON.stringify(report, null, 2) + '\n');
+    return;
+  }
+  process.stdout.write(formatTable(Object.values(results).flat()) + '\n');
+  process.stdout.write(`\nnode ${process.version}, ${report.cpus} cores, load average ${report.loadavg.map((x) => x.toFixed(1)).join(' ')}; JSON in bench/results.json\n`);
+  writeFileSync(path.join(root, 'bench/results.json'), JSON.stringify(report, null, 2) + '\n');
+}
+
+main(process.argv.slice(2)).catch((err: unknown) => {
+  process.stderr.write(`bench: ${err instanceof Error ? err.message : String(err)}\n`);
   process.exitCode = 2;
 });

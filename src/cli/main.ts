@@ -1,9 +1,12 @@
 // The `foureyes` command: dispatches to a sub-command and turns errors into exit codes.
 import * as path from 'node:path';
 import { setGrammarDir } from '../core/languages';
+import { ReviewInputError } from '../core/review/inputs';
 import { RulesError } from '../core/rules';
 import { didYouMean } from '../core/rules-validate';
 import { COMMANDS } from './commands/table';
+import type { ReviewTools } from '../core/review/engine';
+import { FULL_TOOLS } from './review-run';
 import { EXIT_ERROR, UsageError, type CliIO } from './io';
 import { VERSION } from './version';
 
@@ -67,6 +70,7 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
       io.stderr(`foureyes ${name}: ${oneLine(err.message)}${hint}\n`);
     }
     else if (err instanceof RulesError) io.stderr(`foureyes ${name}: rules file error: ${oneLine(err.message)}\n`);
+    else if (err instanceof ReviewInputError) io.stderr(`foureyes ${name}: ${oneLine(err.message)}\n`);
     else {
       io.stderr(`foureyes ${name}: internal error: ${oneLine(err instanceof Error ? err.message : String(err))}\n`);
       if (io.env.FOUREYES_DEBUG && err instanceof Error && err.stack) io.stderr(err.stack + '\n');
@@ -74,6 +78,9 @@ export async function main(argv: string[], io: CliIO): Promise<number> {
     return EXIT_ERROR;
   }
 }
+
+/** The full analyser, for the hook's small entry (dist/hook.js) when its cache cannot answer. */
+export const fullReviewTools: ReviewTools = FULL_TOOLS;
 
 /** Grammars beside the bundle, unless FOUREYES_GRAMMAR_DIR says otherwise (the hook's runtime copy). */
 export function useBundledGrammars(): void {

@@ -5,6 +5,7 @@ import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { allRules } from '../core/detectors/registry';
 import { isSeverity, severityRank, type Finding, type Severity } from '../core/findings';
 import { defaultRules, loadRulesFile, RULES_FILE, type ResolvedRules } from '../core/rules';
+import { defaultJobs } from './analyse-pool';
 import { UsageError, type CliIO } from './io';
 
 export type OutputFormat = 'text' | 'json' | 'sarif';
@@ -14,6 +15,8 @@ export interface ReportOptions {
   minSeverity: Severity;
   color: boolean;
   rulesPath?: string;
+  /** Worker threads for analysing many files. */
+  jobs: number;
   /** Exit 1 also when a file could not be analysed (skipped, unreadable, partly parsed). */
   strict: boolean;
 }
@@ -24,6 +27,7 @@ export const REPORT_OPTIONS = {
   rules: { type: 'string' },
   'no-color': { type: 'boolean' },
   color: { type: 'boolean' },
+  jobs: { type: 'string', short: 'j' },
   strict: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
@@ -32,6 +36,7 @@ export const REPORT_USAGE = `  -f, --format text|json|sarif   output format (def
       --min-severity LEVEL       only report findings at or above low|medium|high|critical (default low)
       --rules FILE               rules file (default: .foureyes/rules.jsonc found from the current directory)
       --no-color                 never colour the text output (also: NO_COLOR set); --color forces it
+  -j, --jobs N                   worker threads for many files (default: one per core, or FOUREYES_JOBS)
       --strict                   exit 1 also when a file was skipped or could not be fully analysed
   -h, --help                     show this help
 
@@ -55,7 +60,10 @@ export function reportOptions(values: Record<string, unknown>, io: CliIO): Repor
   if (!isSeverity(minSeverity)) throw new UsageError(`--min-severity must be low, medium, high or critical, not '${minSeverity}'`);
   const noColor = values['no-color'] === true || io.env.NO_COLOR !== undefined;
   const color = !noColor && (values.color === true || io.isTTY);
-  return { format, minSeverity, color, rulesPath: values.rules as string | undefined, strict: values.strict === true };
+  const jobsArg = values.jobs as string | undefined;
+  const jobs = jobsArg === undefined ? defaultJobs(io.env) : Number(jobsArg);
+  if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) throw new UsageError(`--jobs must be a whole number from 1 to 64, not '${jobsArg}'`);
+  return { format, minSeverity, color, rulesPath: values.rules as string | undefined, strict: values.strict === true, jobs };
 }
 
 /** The rules file named by --rules, else the nearest .foureyes/rules.jsonc above `from`. */

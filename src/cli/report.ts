@@ -1,13 +1,14 @@
 // Running analysis over a set of file changes and printing the report in the chosen format.
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { analyzeChange, type FileChange, type FileNote, type SiblingSource } from '../core/analyze';
+import { analyzeChange, type AnalysisResult, type FileChange, type FileNote, type SiblingSource } from '../core/analyze';
 import { allRules } from '../core/detectors/registry';
 import type { Finding } from '../core/findings';
 import { toJsonReport } from '../core/output/json';
 import { toSarif } from '../core/output/sarif';
 import { toText } from '../core/output/text';
 import type { ResolvedRules } from '../core/rules';
+import { analyzeParallel, PARALLEL_MIN_FILES } from './analyse-pool';
 import { EXIT_FINDINGS, EXIT_OK, type CliIO } from './io';
 import { atOrAbove, type ReportOptions } from './options';
 import { DOCS_BASE, VERSION } from './version';
@@ -18,15 +19,32 @@ export interface RunResult {
   analysed: number;
 }
 
-export async function analyzeAll(changes: Iterable<FileChange>, rules: ResolvedRules, mode: 'scan' | 'diff', siblings?: SiblingSource): Promise<RunResult> {
+export interface AnalyzeAllOptions {
+  /** Worker threads to use; 1 (the default) analyses on this thread. */
+  jobs?: number;
+  /** How many changes there are, when known: few files are analysed on this thread whatever `jobs` says. */
+  count?: number;
+  /** The change set's files (repo-relative path -> absolute paths of each side), for detectors reading siblings. */
+  siblingFiles?: SiblingFiles;
+}
+
+export type SiblingFiles = ReadonlyMap<string, { before?: string; after?: string }>;
+
+export async function analyzeAll(changes: Iterable<FileChange>, rules: ResolvedRules, mode: 'scan' | 'diff', opts: AnalyzeAllOptions = {}): Promise<RunResult> {
   const findings: Finding[] = [];
   const notes: FileNote[] = [];
   let analysed = 0;
-  for (const change of changes) {
-    const r = await analyzeChange(change, { rules, mode, siblings });
-    findings.push(...r.findings);
-    notes.push(...r.notes);
+  const add = (r: AnalysisResult) => {
+    for (const f of r.findings) findings.push(f);
+    for (const n of r.notes) notes.push(n);
     if (r.analysed) analysed++;
+  };
+  const jobs = opts.jobs ?? 1;
+  if (jobs > 1 && (opts.count ?? Infinity) >= PARALLEL_MIN_FILES) {
+    for (const r of await analyzeParallel(changes, rules, mode, jobs, opts.siblingFiles)) add(r);
+  } else {
+    const siblings = opts.siblingFiles ? fileSiblings(opts.siblingFiles) : undefined;
+    for (const change of changes) add(await analyzeChange(change, { rules, mode, siblings }));
   }
   return { findings, notes, analysed };
 }
@@ -66,7 +84,7 @@ export function rulesBase(rules: ResolvedRules, cwd: string): string {
 }
 
 /** Other files of the run, by repo-relative path, read from disk on demand. */
-export function fileSiblings(files: ReadonlyMap<string, { before?: string; after?: string }>): SiblingSource {
+export function fileSiblings(files: SiblingFiles): SiblingSource {
   const paths = [...files.keys()];
   const read = (abs: string | undefined): Uint8Array | null => {
     if (!abs) return null;

@@ -1,8 +1,11 @@
 // Shared by the review commands: running a review with the full analyser, and printing it.
 import { analyzeChange } from '../core/analyze';
+import { detectLanguage } from '../core/languages';
+import type { LanguageId } from '../core/model';
+import { prepareParsers } from '../core/parse';
 import { testMarkerDetector } from '../core/detectors/test-marker';
-import { resolveRules } from '../core/rules';
-import { analysisVersion, cacheFileFor, runReview, type ReviewOutcome, type ReviewTools } from '../core/review/engine';
+import { parseRules, resolveRules } from '../core/rules';
+import { analysisVersion, cacheDirFor, runReview, type ReviewOutcome, type ReviewTools } from '../core/review/engine';
 import { rangeInput, stagedInput, type ReviewInput } from '../core/review/inputs';
 import type { ReviewedFinding } from '../core/review/policy';
 import { weakeningFindings } from '../core/review/weakening';
@@ -13,7 +16,10 @@ export const FULL_TOOLS: ReviewTools = {
   analyze: (change, rules) =>
     analyzeChange(change, { rules, mode: 'diff', extraDetectors: process.env.FOUREYES_TEST_DETECTOR === '1' ? [testMarkerDetector] : [] }),
   resolve: (config, source) => resolveRules(config, source || undefined),
+  parseRules: (text, which) => parseRules(text, which),
   weakenings: weakeningFindings,
+  // A grammar that fails to load here is reported by the file's own analysis.
+  prepare: (paths) => prepareParsers(paths.map((p) => detectLanguage(p)).filter((l): l is LanguageId => !!l)).catch(() => undefined),
 };
 
 export function nowFrom(io: CliIO): Date {
@@ -23,14 +29,14 @@ export function nowFrom(io: CliIO): Date {
 }
 
 export async function reviewStaged(io: CliIO): Promise<{ input: ReviewInput; outcome: ReviewOutcome }> {
-  const input = stagedInput(io.cwd, io.env);
-  const outcome = await runReview(input, FULL_TOOLS, { version: analysisVersion(VERSION, io.env), cacheFile: cacheFileFor(input), now: nowFrom(io) });
+  const input = await stagedInput(io.cwd, io.env);
+  const outcome = await runReview(input, FULL_TOOLS, { version: analysisVersion(VERSION, io.env), cacheDir: cacheDirFor(input), now: nowFrom(io) });
   return { input, outcome };
 }
 
 export async function reviewRange(io: CliIO, from: string | undefined, to: string): Promise<{ input: ReviewInput; outcome: ReviewOutcome }> {
   const input = rangeInput(io.cwd, from, to, io.env);
-  const outcome = await runReview(input, FULL_TOOLS, { version: analysisVersion(VERSION, io.env), cacheFile: cacheFileFor(input), now: nowFrom(io) });
+  const outcome = await runReview(input, FULL_TOOLS, { version: analysisVersion(VERSION, io.env), cacheDir: cacheDirFor(input), now: nowFrom(io) });
   return { input, outcome };
 }
 

@@ -1,6 +1,8 @@
 // All git access: spawned with argument arrays (never a shell), machine-readable output with -z.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, statSync } from 'node:fs';
 import * as path from 'node:path';
+import { span, spanAsync } from './trace';
 
 /** The id of git's empty tree: the "before" of an initial commit. */
 export const EMPTY_TREE = '4b825dc642cb6eb9a060e54bf8d69288fbee4904';
@@ -29,15 +31,66 @@ export interface GitOptions {
 }
 
 export function gitRaw(args: string[], opts: GitOptions): GitRun {
-  const r = spawnSync('git', args, {
-    cwd: opts.cwd,
-    env: opts.env ?? process.env,
-    input: opts.input,
-    maxBuffer: 512 * 1024 * 1024,
-    windowsHide: true,
-  });
+  const r = span(`git ${args.slice(0, 2).join(' ')}`, () =>
+    spawnSync('git', args, {
+      cwd: opts.cwd,
+      env: opts.env ?? process.env,
+      input: opts.input,
+      maxBuffer: 512 * 1024 * 1024,
+      windowsHide: true,
+    }),
+  );
   if (r.error) throw new GitError(args, null, `${(r.error as NodeJS.ErrnoException).code ?? r.error.message}: is git installed and on PATH?`);
   return { code: r.status, stdout: r.stdout, stderr: r.stderr.toString('utf8') };
+}
+
+interface Started {
+  write(text: string): void;
+  /** Closes git's stdin and waits for it to exit. */
+  finish(): Promise<GitRun>;
+}
+
+function startGit(args: string[], opts: GitOptions): Started {
+  const child = spawn('git', args, { cwd: opts.cwd, env: opts.env ?? process.env, windowsHide: true, stdio: ['pipe', 'pipe', 'pipe'] });
+  const out: Buffer[] = [];
+  const err: Buffer[] = [];
+  child.stdout.on('data', (b: Buffer) => out.push(b));
+  child.stderr.on('data', (b: Buffer) => err.push(b));
+  // A git that exits early closes its stdin; the exit code says what went wrong.
+  child.stdin.on('error', () => undefined);
+  const done = new Promise<GitRun>((resolve, reject) => {
+    child.on('error', (e: NodeJS.ErrnoException) => reject(new GitError(args, null, `${e.code ?? e.message}: is git installed and on PATH?`)));
+    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(out), stderr: Buffer.concat(err).toString('utf8') }));
+  });
+  // Keeps an early spawn failure from surfacing as an unhandled rejection before finish() is awaited.
+  done.catch(() => undefined);
+  return {
+    write: (text) => {
+      child.stdin.write(text);
+    },
+    finish: () => {
+      child.stdin.end();
+      return done;
+    },
+  };
+}
+
+/**
+ * `gitRaw` without blocking: lets the hook run its few independent git calls side by side, so
+ * their process start-ups overlap instead of adding up.
+ */
+export function gitRawAsync(args: string[], opts: GitOptions): Promise<GitRun> {
+  return spanAsync(`git ${args.slice(0, 2).join(' ')}`, () => {
+    const g = startGit(args, opts);
+    if (opts.input !== undefined) g.write(opts.input.toString());
+    return g.finish();
+  });
+}
+
+export async function gitAsync(args: string[], opts: GitOptions): Promise<Buffer> {
+  const r = await gitRawAsync(args, opts);
+  if (r.code !== 0) throw new GitError(args, r.code, r.stderr);
+  return r.stdout;
 }
 
 /** Runs git and returns stdout; throws GitError on a non-zero exit. */
@@ -78,6 +131,59 @@ export function repoInfo(cwd: string, env?: NodeJS.ProcessEnv): RepoInfo {
     stateDir: path.resolve(cwd, state),
     head: head.code === 0 ? head.stdout.toString('utf8').trim() : undefined,
   };
+}
+
+export interface RepoPaths {
+  /** Working tree root (absolute). */
+  root: string;
+  /** The git directory of this worktree (absolute). */
+  gitDir: string;
+  /** The directory shared by all worktrees (absolute). */
+  commonDir: string;
+}
+
+function readText(file: string): string | undefined {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+// Config that moves the working tree or pulls in other files: then only git can say where things are.
+const RELOCATING_CONFIG = /^\s*worktree\s*=|^\s*bare[ \t]*(=[ \t]*(?![ \t]|(false|no|off|0)[ \t]*\r?$)|\r?$)|^\s*\[\s*include/im;
+
+/**
+ * Where the repository is, read from `<cwd>/.git` without running git, in the one layout where
+ * that is certain: `cwd` is a working-tree root (where git runs hooks) holding a `.git` directory
+ * or `gitdir:` file, no GIT_DIR/GIT_WORK_TREE/GIT_COMMON_DIR or `-c` config redirects git, and
+ * the repository config neither sets core.worktree/core.bare nor includes other files (so
+ * submodules, which set core.worktree, are left to git). Anything else returns undefined: ask
+ * `git rev-parse`.
+ */
+export function repoPathsFromDotGit(cwd: string, env: NodeJS.ProcessEnv): RepoPaths | undefined {
+  if (env.GIT_DIR || env.GIT_WORK_TREE || env.GIT_COMMON_DIR) return undefined;
+  if (/worktree|bare|include/i.test(`${env.GIT_CONFIG_PARAMETERS ?? ''}${env.GIT_CONFIG_COUNT ?? ''}`)) return undefined;
+  const dotGit = path.join(cwd, '.git');
+  let gitDir: string;
+  try {
+    if (statSync(dotGit).isDirectory()) gitDir = dotGit;
+    else {
+      const m = /^gitdir: (.+?)\r?\n?$/.exec(readFileSync(dotGit, 'utf8'));
+      if (!m) return undefined;
+      gitDir = path.resolve(cwd, m[1]);
+    }
+  } catch {
+    return undefined;
+  }
+  if (!readText(path.join(gitDir, 'HEAD'))) return undefined;
+  const common = readText(path.join(gitDir, 'commondir'));
+  const commonDir = common === undefined ? gitDir : path.resolve(gitDir, common.trim());
+  const config = readText(path.join(commonDir, 'config'));
+  if (config === undefined || RELOCATING_CONFIG.test(config)) return undefined;
+  const worktreeConfig = readText(path.join(gitDir, 'config.worktree'));
+  if (worktreeConfig !== undefined && RELOCATING_CONFIG.test(worktreeConfig)) return undefined;
+  return { root: cwd, gitDir, commonDir };
 }
 
 export type ChangeStatus = 'A' | 'M' | 'D' | 'R' | 'C' | 'T' | 'U' | 'X';
@@ -134,20 +240,25 @@ export function treeChanges(cwd: string, from: string, to: string, env?: NodeJS.
   return parseRawDiff(git(['diff-tree', '-r', '-z', '--no-abbrev', '-M', '--no-ext-diff', '--no-textconv', from, to, '--'], { cwd, env }));
 }
 
-/**
- * Reads many objects in one process (`git cat-file --batch`). Missing objects map to undefined.
- * Names may be blob ids or `rev:path` expressions.
- */
-export function readObjects(cwd: string, names: string[], env?: NodeJS.ProcessEnv): Map<string, Buffer | undefined> {
-  const result = new Map<string, Buffer | undefined>();
-  const unique = [...new Set(names)];
-  if (!unique.length) return result;
-  for (const n of unique) {
+export interface GitObject {
+  id: string;
+  type: string;
+  /** The content; only kept for blobs. */
+  data?: Buffer;
+}
+
+function batchInput(names: string[]): string {
+  for (const n of names) {
     if (/[\n\r]/.test(n)) throw new Error(`object name with a line break cannot be read: ${JSON.stringify(n)}`);
   }
-  const out = git(['cat-file', '--batch'], { cwd, env, input: unique.join('\n') + '\n' });
+  return names.join('\n') + '\n';
+}
+
+/** Parses `git cat-file --batch` output for `names` (in order). Missing objects map to undefined. */
+export function parseBatch(out: Buffer, names: string[]): Map<string, GitObject | undefined> {
+  const result = new Map<string, GitObject | undefined>();
   let pos = 0;
-  for (const name of unique) {
+  for (const name of names) {
     const nl = out.indexOf(0x0a, pos);
     if (nl < 0) throw new Error(`git cat-file --batch: truncated output reading ${name}`);
     const header = out.subarray(pos, nl).toString('utf8');
@@ -159,10 +270,63 @@ export function readObjects(cwd: string, names: string[], env?: NodeJS.ProcessEn
     const m = /^([0-9a-f]+) (\w+) (\d+)$/.exec(header);
     if (!m) throw new Error(`git cat-file --batch: unexpected header ${JSON.stringify(header)}`);
     const size = Number(m[3]);
-    result.set(name, m[2] === 'blob' ? Buffer.from(out.subarray(pos, pos + size)) : undefined);
+    result.set(name, { id: m[1], type: m[2], data: m[2] === 'blob' ? Buffer.from(out.subarray(pos, pos + size)) : undefined });
     pos += size + 1;
   }
   return result;
+}
+
+function blobsOnly(objects: Map<string, GitObject | undefined>): Map<string, Buffer | undefined> {
+  return new Map([...objects].map(([k, v]) => [k, v?.data]));
+}
+
+/**
+ * Reads many objects in one process (`git cat-file --batch`). Missing objects map to undefined.
+ * Names may be blob ids or `rev:path` expressions.
+ */
+export function readObjects(cwd: string, names: string[], env?: NodeJS.ProcessEnv): Map<string, Buffer | undefined> {
+  const unique = [...new Set(names)];
+  if (!unique.length) return new Map();
+  return blobsOnly(parseBatch(git(['cat-file', '--batch'], { cwd, env, input: batchInput(unique) }), unique));
+}
+
+/**
+ * A `git cat-file --batch` started at once and fed names as they become known, so its start-up
+ * overlaps other work; `read()` closes it and returns every object asked for (with its id, which
+ * `rev:path` names need).
+ */
+export class ObjectReader {
+  private readonly names: string[] = [];
+  private readonly git: Started;
+
+  constructor(cwd: string, env?: NodeJS.ProcessEnv) {
+    this.git = startGit(['cat-file', '--batch'], { cwd, env });
+  }
+
+  ask(names: string[]): void {
+    if (!names.length) return;
+    const text = batchInput(names);
+    this.names.push(...names);
+    this.git.write(text);
+  }
+
+  /** Lets git exit without reading anything (on an error path): an open stdin would keep node alive. */
+  close(): void {
+    void this.git.finish();
+  }
+
+  async read(): Promise<Map<string, GitObject | undefined>> {
+    const r = await spanAsync('git cat-file --batch', () => this.git.finish());
+    if (r.code !== 0) throw new GitError(['cat-file', '--batch'], r.code, r.stderr);
+    return parseBatch(r.stdout, this.names);
+  }
+}
+
+/** `readObjects` without blocking, keeping each object's id (useful for `rev:path` names). */
+export async function readObjectsAsync(cwd: string, names: string[], env?: NodeJS.ProcessEnv): Promise<Map<string, GitObject | undefined>> {
+  const unique = [...new Set(names)];
+  if (!unique.length) return new Map();
+  return parseBatch(await gitAsync(['cat-file', '--batch'], { cwd, env, input: batchInput(unique) }), unique);
 }
 
 export interface TreeEntry {
@@ -191,7 +355,16 @@ export function lsTree(cwd: string, treeish: string, dir: string, env?: NodeJS.P
 
 /** Entries under `dir` in the index (stage 0 and conflict stages). */
 export function lsIndex(cwd: string, dir: string, env?: NodeJS.ProcessEnv): TreeEntry[] {
-  const out = git(['ls-files', '-s', '-z', '--full-name', '--', `:(top)${dir}`], { cwd, env });
+  return parseLsFiles(git(lsFilesArgs([dir]), { cwd, env }));
+}
+
+/** `git ls-files` arguments listing index entries under `paths` (repo-relative, whatever the cwd). */
+export function lsFilesArgs(paths: string[]): string[] {
+  return ['ls-files', '-s', '-z', '--full-name', '--', ...paths.map((p) => `:(top)${p}`)];
+}
+
+/** Parses `git ls-files -s -z` output. */
+export function parseLsFiles(out: Buffer): TreeEntry[] {
   // ls-files -s: "<mode> <object> <stage>\t<path>"; parsed as mode/type/object/path, then reordered.
   return parseLsLines(out, /^(\d{6}) ([0-9a-f]+) (\d)\t([\s\S]*)$/).map((e) => ({
     mode: e.mode,
@@ -215,6 +388,28 @@ export function parseIdent(text: string): Ident {
 /** Who the commit being made will be authored by (git exports GIT_AUTHOR_* to hooks, amend included). */
 export function authorIdent(cwd: string, env?: NodeJS.ProcessEnv): Ident {
   return parseIdent(gitText(['var', 'GIT_AUTHOR_IDENT'], { cwd, env }));
+}
+
+// Characters git trims from the ends of ident parts (ident.c `crud`; older gits also trim '.'),
+// or removes inside them.
+const IDENT_CRUD_END = /^[\x00-\x20.,:;<>"\\']|[\x00-\x20.,:;<>"\\']$/;
+const IDENT_CRUD_IN = /[<>\n]/;
+
+/**
+ * The author from GIT_AUTHOR_NAME and GIT_AUTHOR_EMAIL when git would take them verbatim: git
+ * exports both to the pre-commit hook, and they override every config. Anything git would clean
+ * up (or a missing part) returns undefined, so the caller asks `git var` instead.
+ */
+export function authorFromEnv(env: NodeJS.ProcessEnv): Ident | undefined {
+  const name = env.GIT_AUTHOR_NAME;
+  const email = env.GIT_AUTHOR_EMAIL;
+  if (!name || !email) return undefined;
+  for (const part of [name, email]) if (IDENT_CRUD_END.test(part) || IDENT_CRUD_IN.test(part)) return undefined;
+  return { name, email };
+}
+
+export async function authorIdentAsync(cwd: string, env?: NodeJS.ProcessEnv): Promise<Ident> {
+  return authorFromEnv(env ?? process.env) ?? parseIdent((await gitAsync(['var', 'GIT_AUTHOR_IDENT'], { cwd, env })).toString('utf8'));
 }
 
 export function configGet(cwd: string, key: string, env?: NodeJS.ProcessEnv): string | undefined {

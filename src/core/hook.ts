@@ -47,7 +47,12 @@ export function hookLocations(cwd: string, env?: NodeJS.ProcessEnv): HookLocatio
 export function hookSnippet(): string {
   return [
     HOOK_MARK,
-    'foureyes_runner="$(git rev-parse --git-common-dir)/foureyes/runtime/pre-commit.sh"',
+    // Hooks run at the top of the working tree: with a .git directory there and no GIT_DIR, that
+    // is the common git directory, and asking git (one more process per commit) is not needed.
+    'foureyes_runner=.git/foureyes/runtime/pre-commit.sh',
+    'if [ -n "${GIT_DIR:-}" ] || [ ! -d .git ] || [ ! -f "$foureyes_runner" ]; then',
+    '  foureyes_runner="$(git rev-parse --git-common-dir)/foureyes/runtime/pre-commit.sh"',
+    'fi',
     'if [ -f "$foureyes_runner" ]; then',
     '  sh "$foureyes_runner" || exit $?',
     'else',
@@ -62,7 +67,8 @@ export function runnerScript(nodePath: string, version: string): string {
   return `#!/bin/sh
 # Four Eyes pre-commit runner ${version}, written by 'foureyes hook install'. Runs the copy of the
 # CLI beside this file with the node recorded at install time, else the first node on PATH.
-foureyes_dir=$(dirname "$0")
+# Parameter expansion, not $(dirname): under load every extra process costs a scheduling round.
+case $0 in */*) foureyes_dir=\${0%/*} ;; *) foureyes_dir=. ;; esac
 foureyes_node=${shQuote(nodePath)}
 if [ ! -x "$foureyes_node" ]; then
   foureyes_node=$(command -v node 2>/dev/null || true)
@@ -94,6 +100,9 @@ export function installRuntime(loc: HookLocations, distDir: string, nodePath: st
   cpSync(path.join(distDir, 'cli.js'), path.join(tmp, 'cli.js'));
   cpSync(path.join(distDir, 'hook.js'), path.join(tmp, 'hook.js'));
   if (existsSync(path.join(distDir, 'grammars'))) cpSync(path.join(distDir, 'grammars'), path.join(tmp, 'grammars'), { recursive: true });
+  // Detector data (the AWS action table) is found beside the grammars' directory: without it the
+  // IAM detector fails in the hook and its findings are lost.
+  if (existsSync(path.join(distDir, 'iam'))) cpSync(path.join(distDir, 'iam'), path.join(tmp, 'iam'), { recursive: true });
   writeFileSync(path.join(tmp, 'VERSION'), version + '\n');
   writeFileSync(path.join(tmp, 'pre-commit.sh'), runnerScript(nodePath, version), { mode: 0o755 });
   const old = `${loc.runtimeDir}.${process.pid}.old`;
@@ -116,7 +125,7 @@ function withoutBlock(text: string): string {
 export function managedHook(): string {
   return `#!/bin/sh
 ${MANAGED_HEADER} ('foureyes hook install'); 'foureyes hook uninstall' restores what was here.
-foureyes_saved="$(dirname "$0")/pre-commit${SAVED_SUFFIX}"
+case $0 in */*) foureyes_saved=\${0%/*}/pre-commit${SAVED_SUFFIX} ;; *) foureyes_saved=./pre-commit${SAVED_SUFFIX} ;; esac
 if [ -x "$foureyes_saved" ]; then
   "$foureyes_saved" "$@" || exit $?
 fi

@@ -2,6 +2,7 @@
 import * as path from 'node:path';
 import { Language, Parser } from 'web-tree-sitter';
 import type { LanguageId } from './model';
+import { spanAsync } from './trace';
 
 const BY_EXTENSION: Record<string, LanguageId> = {
   '.json': 'json',
@@ -139,7 +140,7 @@ export function getGrammarDir(): string {
 }
 
 function initRuntime(): Promise<void> {
-  runtime ??= Parser.init({ locateFile: (name: string) => path.join(grammarDir, name) });
+  runtime ??= spanAsync('tree-sitter init', () => Parser.init({ locateFile: (name: string) => path.join(grammarDir, name) }));
   return runtime;
 }
 
@@ -148,7 +149,7 @@ async function loadLanguage(file: string): Promise<Language> {
   let p = languages.get(file);
   if (!p) {
     const full = path.join(grammarDir, file);
-    p = Language.load(full).catch((err: unknown) => {
+    p = spanAsync(`grammar ${file}`, () => Language.load(full)).catch((err: unknown) => {
       languages.delete(file);
       throw new Error(`cannot load grammar ${full}: ${err instanceof Error ? err.message : String(err)}`);
     });

@@ -46,6 +46,38 @@ const TEXT_LOWERERS: Partial<Record<LanguageId, (text: string, ctx: LowerContext
   dotenv: lowerDotenv,
 };
 
+/**
+ * Wall-clock budget for one tree-sitter parse. Error recovery in some grammars is super-linear on
+ * hostile input (60 KB of `() => ` takes bash minutes); a parse past the budget is abandoned and
+ * the file reported as not analysed. Generous (10 s plus 10 ms per KB, about 20 times a normal
+ * parse) so a loaded machine does not trip it.
+ */
+export function parseBudgetMs(chars: number): number {
+  return budgetOverride ? budgetOverride(chars) : 10_000 + chars / 100;
+}
+
+let budgetOverride: ((chars: number) => number) | undefined;
+
+/** Replaces the parse budget (tests); undefined restores the default. */
+export function setParseBudget(budget: ((chars: number) => number) | undefined): void {
+  budgetOverride = budget;
+}
+
+/**
+ * Loads, side by side, every grammar `parseDocument` will need for files in these languages (the
+ * language's own and the embedded JSON/YAML ones), so a batch of files does not wait for one
+ * grammar after another. Optional: `parseDocument` loads whatever is still missing.
+ */
+export async function prepareParsers(languages: Iterable<LanguageId>): Promise<void> {
+  const wanted = new Set<LanguageId>();
+  for (const language of languages) {
+    wanted.add('json');
+    if (YAML_EMBEDDING.has(language)) wanted.add('yaml');
+    if (usesTreeSitter(language) && LOWERERS[language]) wanted.add(language);
+  }
+  await Promise.all([...wanted].map((l) => getParser(l)));
+}
+
 export async function parseDocument(path: string, text: string, language: LanguageId): Promise<Doc> {
   const lines = new LineIndex(text);
   const embedded: EmbeddedParsers = { json: await getParser('json') };
@@ -64,8 +96,13 @@ export async function parseDocument(path: string, text: string, language: Langua
   const parser = await getParser(language);
   let tree: Tree | null = null;
   try {
-    tree = parser.parse(text);
-    if (!tree) throw new Error(`tree-sitter returned no tree for ${path}`);
+    const budget = parseBudgetMs(text.length);
+    const deadline = performance.now() + budget;
+    tree = parser.parse(text, null, { progressCallback: () => performance.now() > deadline });
+    if (!tree) {
+      parser.reset();
+      throw new Error(`parsing stopped after ${(budget / 1000).toFixed(0)} s (the grammar's error recovery does not finish on this input)`);
+    }
     const root: TsNode = tree.rootNode;
     ctx.collectProblems(root);
     return { path, language, text, roots: lower(root, ctx), problems: ctx.problems };

@@ -85,6 +85,18 @@ describe('e2e: hook layouts', function () {
     assert.equal(repo.run('git', ['commit', '-q', '-m', 'x'], { cwd: wt }).code, 0);
   });
 
+  it('carries the detector data into the runtime: the hook catches an IAM grant', () => {
+    const { repo } = seeded();
+    repos.push(repo);
+    assert.equal(repo.cli(['hook', 'install']).code, 0);
+    repo.write('policy.json', JSON.stringify({ Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }) + '\n');
+    repo.git('add', '.');
+    const r = repo.commit('admin');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /iam\/aws-admin-access/);
+    assert.doesNotMatch(r.stderr, /detector iam-aws failed/);
+  });
+
   it('checks the initial commit against nothing and accepts the first rules file', () => {
     const repo = new TempRepo();
     repos.push(repo);

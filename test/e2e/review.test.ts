@@ -54,6 +54,15 @@ describe('e2e: review hook and approvals', function () {
     assert.equal(repo.git('status', '--porcelain').trim(), '');
   });
 
+  it('fails closed when a detector crashes on a staged file', () => {
+    const { repo } = track(setup());
+    repo.write('config/app.json', '{ "x": "FOUREYES-TEST-crash" }\n');
+    repo.git('add', '.');
+    const blocked = repo.commit('crashing detector');
+    assert.equal(blocked.code, 1, 'the commit must not go through');
+    assert.match(blocked.stderr, /config\/app\.json: detector test failed: test marker asked to crash/);
+  });
+
   it('refuses self-approval', () => {
     const { repo, alice } = track(setup());
     repo.git('config', 'user.email', 'alice@example.com');

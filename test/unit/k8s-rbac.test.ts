@@ -73,7 +73,7 @@ describe('k8s RBAC (YAML manifests)', () => {
     assert.deepEqual(ids, ['iam/k8s-csr-approval', 'iam/k8s-escalation-verb', 'iam/k8s-exec-access', 'iam/k8s-secrets-read', 'iam/k8s-webhook-write']);
   });
 
-  it('does not report secrets read in a namespaced Role or limited to named secrets', async () => {
+  it('reports secrets read in a namespaced Role at medium, and nothing when limited to named secrets', async () => {
     const role = `apiVersion: rbac.authorization.k8s.io/v1
 kind: Role
 metadata: { name: reader, namespace: app }
@@ -82,7 +82,9 @@ rules:
     resources: ["secrets"]
     verbs: ["get", "list"]
 `;
-    assert.deepEqual(await diff(undefined, role), []);
+    const ns = await diff(undefined, role);
+    assert.deepEqual(ns.map((f) => [f.ruleId, f.severity]), [['iam/k8s-secrets-read', 'medium']]);
+    assert.match(ns[0].message, /get, list on every secret in namespace `app`/);
     const named = MANIFEST.replace('resources: ["configmaps"]\n    verbs: ["get"]', 'resources: ["secrets"]\n    resourceNames: ["tls-cert"]\n    verbs: ["get"]');
     assert.deepEqual(await diff(MANIFEST, named), []);
   });

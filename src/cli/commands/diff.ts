@@ -5,7 +5,7 @@ import type { FileChange } from '../../core/analyze';
 import { isDirectory, listFiles } from '../../core/workspace';
 import { UsageError, type Command } from '../io';
 import { loadRules, parseCommandArgs, REPORT_OPTIONS, REPORT_USAGE, reportOptions } from '../options';
-import { analyzeAll, displayPath, fileSiblings, printReport, rulesBase } from '../report';
+import { analyzeAll, displayPath, printReport, rulesBase } from '../report';
 
 export const diffCommand: Command = {
   name: 'diff',
@@ -40,7 +40,7 @@ export const diffCommand: Command = {
     } else {
       throw new UsageError('diff needs two files or two directories, not one of each');
     }
-    const result = await analyzeAll(changes, rules, 'diff', files.size ? fileSiblings(files) : undefined);
+    const result = await analyzeAll(changes, rules, 'diff', { jobs: opts.jobs, count: changes.length, siblingFiles: files.size ? files : undefined });
     return printReport(result, opts, io);
   },
 };

@@ -2,7 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { writeRecord } from '../../core/review/approve';
-import { analysisVersion, runReview, cacheFileFor } from '../../core/review/engine';
+import { analysisVersion, runReview, cacheDirFor } from '../../core/review/engine';
 import { stagedInput } from '../../core/review/inputs';
 import { checkRecord } from '../../core/review/policy';
 import { approvalFileName, decodeApprovalToken, formatRecordFile } from '../../core/review/record';
@@ -26,8 +26,8 @@ export const importCommand: Command = {
     } catch (err) {
       throw new UsageError(`approval token refused: ${(err as Error).message}`);
     }
-    const input = stagedInput(io.cwd, io.env);
-    const outcome = await runReview(input, FULL_TOOLS, { version: analysisVersion(VERSION, io.env), cacheFile: cacheFileFor(input), now: nowFrom(io) });
+    const input = await stagedInput(io.cwd, io.env);
+    const outcome = await runReview(input, FULL_TOOLS, { version: analysisVersion(VERSION, io.env), cacheDir: cacheDirFor(input), now: nowFrom(io) });
     const check = checkRecord({ path: approvalFileName(record.id), mode: '100644', text: formatRecordFile(record) }, outcome.policy, nowFrom(io));
     if (check.status.state !== 'valid') throw new UsageError(`approval token refused: ${check.status.problems.join('; ')}`);
     const file = writeRecord(input.root, record, io.env);

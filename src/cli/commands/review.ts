@@ -2,12 +2,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { seniorForKey, signApproval } from '../../core/review/approve';
-import { stagedInput } from '../../core/review/inputs';
 import { encodeApprovalToken } from '../../core/review/record';
 import { decodeRequest, requestMarkdown } from '../../core/review/request';
 import { resolveSigningKey } from '../../core/review/sign';
 import { parseRules, RULES_FILE, type RulesConfig } from '../../core/rules';
-import { gitRaw } from '../../core/git';
+import { gitRaw, gitText } from '../../core/git';
 import { EXIT_FINDINGS, EXIT_OK, UsageError, type CliIO, type Command } from '../io';
 import { parseCommandArgs } from '../options';
 import { nowFrom } from '../review-run';
@@ -88,7 +87,7 @@ export const reviewCommand: Command = {
 
 function stagedInputRoot(io: CliIO): string {
   try {
-    return stagedInput(io.cwd, io.env).root;
+    return gitText(['rev-parse', '--show-toplevel'], { cwd: io.cwd, env: io.env }).replace(/\n$/, '');
   } catch {
     return io.cwd;
   }

@@ -5,7 +5,7 @@ import type { FileChange } from '../../core/analyze';
 import { isDirectory, listFiles } from '../../core/workspace';
 import { UsageError, type Command } from '../io';
 import { loadRules, parseCommandArgs, REPORT_OPTIONS, REPORT_USAGE, reportOptions } from '../options';
-import { analyzeAll, displayPath, fileSiblings, printReport, rulesBase } from '../report';
+import { analyzeAll, displayPath, printReport, rulesBase } from '../report';
 
 export const scanCommand: Command = {
   name: 'scan',
@@ -41,8 +41,8 @@ export const scanCommand: Command = {
         yield { path: f.rel, after: bytes };
       }
     }
-    const siblings = fileSiblings(new Map(files.map((f) => [f.rel, { after: f.abs }])));
-    const result = await analyzeAll(changes(), rules, 'scan', siblings);
+    const siblingFiles = new Map(files.map((f) => [f.rel, { after: f.abs }]));
+    const result = await analyzeAll(changes(), rules, 'scan', { jobs: opts.jobs, count: files.length, siblingFiles });
     return printReport(result, opts, io);
   },
 };

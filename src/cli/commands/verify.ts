@@ -2,7 +2,7 @@
 import { allRules } from '../../core/detectors/registry';
 import { gitText, revParse } from '../../core/git';
 import { toSarif } from '../../core/output/sarif';
-import { analysisVersion, runReview, cacheFileFor } from '../../core/review/engine';
+import { analysisVersion, runReview, cacheDirFor } from '../../core/review/engine';
 import { commitInput } from '../../core/review/inputs';
 import { outcomeText, statusFindings, statusRecords } from '../../core/review/report';
 import { EXIT_FINDINGS, EXIT_OK, UsageError, type Command } from '../io';
@@ -42,7 +42,7 @@ export const verifyCommand: Command = {
     for (const c of input.commits) {
       if (c.parents.length > 1) continue;
       const ci = commitInput(io.cwd, c, io.env);
-      const o = await runReview(ci, FULL_TOOLS, { version: analysisVersion(VERSION, io.env), cacheFile: cacheFileFor(ci), now: nowFrom(io) });
+      const o = await runReview(ci, FULL_TOOLS, { version: analysisVersion(VERSION, io.env), cacheDir: cacheDirFor(ci), now: nowFrom(io) });
       // A commit whose own check would have blocked did not pass through the hook.
       if (o.blocking.length || o.errors.length) bypassed.push({ commit: c.id, subject: c.subject, findings: o.blocking.length, errors: o.errors.length });
     }

@@ -100,7 +100,24 @@ export interface LimitSetting {
   source: string;
 }
 
-export type AgentSetting = LevelSetting | AllowListSetting | LimitSetting;
+/**
+ * A list of guards: deny rules, tools held back from auto-approval. Removing a guard (or, in a
+ * map, turning its `false` into something else) widens what the agent may do.
+ */
+export interface GuardListSetting {
+  kind: 'guard-list';
+  tool: AgentTool;
+  key: string;
+  /** `array`: guard patterns; `map`: `{ name: false }` entries are guards. */
+  shape: 'array' | 'map';
+  ruleId: string;
+  severity: Severity;
+  /** Completes "the agent ..." for the removed guards. */
+  effect: string;
+  source: string;
+}
+
+export type AgentSetting = LevelSetting | AllowListSetting | LimitSetting | GuardListSetting;
 
 const BOOL = { false: 0, true: 1 };
 
@@ -248,6 +265,11 @@ export const AGENT_SETTINGS: readonly AgentSetting[] = [
     source: 'https://code.visualstudio.com/docs/copilot/reference/copilot-settings (chat.tools.terminal.autoApprove: command or /regex/ -> true|false)',
   },
   {
+    kind: 'guard-list', tool: 'vscode', key: 'chat.tools.eligibleForAutoApproval', shape: 'map', ruleId: RULE_TOOL, severity: 'medium',
+    effect: 'no longer always asks before them: they may now be auto-approved',
+    source: 'https://code.visualstudio.com/docs/copilot/reference/copilot-settings (chat.tools.eligibleForAutoApproval: tool -> false means always ask)',
+  },
+  {
     kind: 'allow-list', tool: 'vscode', key: 'chat.tools.edits.autoApprove', shape: 'map', classify: classifyEditGlob,
     source: 'https://code.visualstudio.com/docs/copilot/reference/copilot-settings (chat.tools.edits.autoApprove: glob -> true|false)',
   },
@@ -285,6 +307,16 @@ export const AGENT_SETTINGS: readonly AgentSetting[] = [
   {
     kind: 'allow-list', tool: 'claude', key: 'permissions.allow', shape: 'array', classify: classifyClaudeRule,
     source: 'https://code.claude.com/docs/en/permissions (permissions.allow rules: Bash(...), Edit(...), Read(...), WebFetch, mcp__server)',
+  },
+  {
+    kind: 'guard-list', tool: 'claude', key: 'permissions.deny', shape: 'array', ruleId: RULE_TOOL, severity: 'medium',
+    effect: 'is no longer blocked from them (they now fall to the ask and allow rules)',
+    source: 'https://docs.anthropic.com/en/docs/claude-code/settings (permissions.deny: rules that refuse a tool use)',
+  },
+  {
+    kind: 'guard-list', tool: 'claude', key: 'permissions.ask', shape: 'array', ruleId: RULE_TOOL, severity: 'low',
+    effect: 'no longer has to ask before them when an allow rule matches',
+    source: 'https://docs.anthropic.com/en/docs/claude-code/settings (permissions.ask: rules that always ask for confirmation)',
   },
   {
     kind: 'allow-list', tool: 'claude', key: 'permissions.additionalDirectories', shape: 'array',

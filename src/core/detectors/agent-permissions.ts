@@ -14,6 +14,7 @@ import {
   type AgentTool,
   type AllowListSetting,
   type Grant,
+  type GuardListSetting,
   type LevelSetting,
   type LimitSetting,
   type McpFile,
@@ -67,7 +68,52 @@ function checkSetting(s: AgentSetting, before: Node | undefined, after: Node | u
       return checkAllowList(s, before, after, doc);
     case 'limit':
       return checkLimit(s, before, after, doc);
+    case 'guard-list':
+      return checkGuardList(s, before, after, doc);
   }
+}
+
+function guards(s: GuardListSetting, root: Node | undefined): Set<string> {
+  const out = new Set<string>();
+  for (const hit of lookupSetting(root, s.key)) {
+    const n = resolve(hit.node);
+    if (s.shape === 'array') {
+      for (const item of n.kind === 'array' ? n.items : [n]) {
+        const t = scalarText(resolve(item));
+        if (t !== undefined && resolve(item).kind === 'string') out.add(t.trim());
+      }
+    } else if (n.kind === 'object') {
+      const last = new Map<string, Node>();
+      for (const e of n.entries) last.set(e.key, resolve(e.value));
+      for (const [k, v] of last) if (v.kind === 'boolean' && !v.value) out.add(k);
+    }
+  }
+  return out;
+}
+
+/** Guards the before state held and the after state dropped, reported once per setting. */
+function checkGuardList(s: GuardListSetting, before: Node | undefined, after: Node | undefined, doc: Doc): Finding[] {
+  if (!before || !after) return [];
+  const was = guards(s, before);
+  if (!was.size) return [];
+  const now = guards(s, after);
+  const removed = [...was].filter((g) => !now.has(g)).sort();
+  if (!removed.length) return [];
+  const hits = lookupSetting(after, s.key);
+  const node = hits.length ? hits[hits.length - 1].node : after;
+  const shown = removed.length > 6 ? `${removed.slice(0, 6).map((r) => `\`${r}\``).join(', ')}, ... ${removed.length - 6} more` : removed.map((r) => `\`${r}\``).join(', ');
+  return [
+    makeFinding({
+      ruleId: s.ruleId,
+      category: 'agent',
+      severity: s.severity,
+      message: `${who(s.tool)} \`${s.key}\` dropped ${removed.length} of ${was.size} guard${was.size === 1 ? '' : 's'} (${shown}): the agent ${s.effect}.`,
+      doc,
+      node,
+      content: `${s.tool}|${s.key}|-${removed.join('|-')}`,
+      details: `Source: ${s.source}`,
+    }),
+  ];
 }
 
 function who(tool: AgentTool): string {

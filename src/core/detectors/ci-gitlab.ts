@@ -1,6 +1,7 @@
 // GitLab CI checks for the ci/* family: OIDC ID tokens newly requested by a job (the counterpart
 // of GitHub's `id-token: write`) and includes whose content can change under the pipeline
-// (remote URLs, other projects or components at a branch or tag). Jobs are matched by name.
+// (remote URLs, other projects or components at a branch or tag), and attacker-controlled
+// predefined variables evaluated as code in a script. Jobs are matched by name.
 import type { Finding, Severity } from '../findings';
 import { makeFinding } from '../findings';
 import type { Doc, Node } from '../model';
@@ -76,6 +77,56 @@ function includes(r: Node | undefined): Include[] {
   return out;
 }
 
+/**
+ * Predefined variables whose text the author of a merge request or commit chooses. GitLab leaves
+ * them to the shell, so `echo "$CI_COMMIT_MESSAGE"` is data; they become code only where the
+ * expanded text is evaluated again.
+ */
+const TAINTED = /\$\{?(CI_MERGE_REQUEST_TITLE|CI_MERGE_REQUEST_DESCRIPTION|CI_MERGE_REQUEST_SOURCE_BRANCH_NAME|CI_COMMIT_MESSAGE|CI_COMMIT_TITLE|CI_COMMIT_DESCRIPTION|CI_COMMIT_TAG_MESSAGE|CI_COMMIT_AUTHOR|CI_COMMIT_REF_NAME|CI_COMMIT_BRANCH|CI_COMMIT_REF_SLUG_RAW|CI_EXTERNAL_PULL_REQUEST_SOURCE_BRANCH_NAME)\b\}?/g;
+
+/** Where expanded text is evaluated as code: `eval`, `sh -c`, `python -c`, `node -e`, `| sh`. */
+const EVALUATED = /(^|[\s;&|(`])(eval|(ba|z|da|k)?sh\s+-\w*c|python[\d.]*\s+-c|node\s+(-e|--eval|-p)|ruby\s+-e|perl\s+-[\w]*e|php\s+-r|pwsh\s+(-c|-Command)|powershell(\.exe)?\s+(-c|-Command))\b|\|\s*(ba|z)?sh\b/;
+
+interface Injection {
+  key: string;
+  job: string;
+  variable: string;
+  line: string;
+  node: Node;
+}
+
+function scriptLines(job: Node): Array<{ text: string; node: Node }> {
+  const out: Array<{ text: string; node: Node }> = [];
+  for (const k of ['before_script', 'script', 'after_script']) {
+    const v = get(job, k);
+    if (!v) continue;
+    const items = v.kind === 'array' ? v.items.map(resolve) : [resolve(v)];
+    for (const item of items) {
+      const t = txt(item);
+      if (t !== undefined) for (const line of t.split('\n')) out.push({ text: line.trim(), node: item });
+    }
+  }
+  return out;
+}
+
+function injections(r: Node | undefined): Injection[] {
+  const out: Injection[] = [];
+  if (!r || r.kind !== 'object') return out;
+  const jobs = r.entries.filter((e) => !RESERVED.has(e.key)).map((e) => ({ name: e.key, node: resolve(e.value) }));
+  const defaults = get(r, 'default');
+  if (defaults) jobs.push({ name: 'default', node: resolve(defaults) });
+  for (const job of jobs) {
+    if (job.node.kind !== 'object') continue;
+    for (const { text, node } of scriptLines(job.node)) {
+      if (!EVALUATED.test(text)) continue;
+      for (const m of text.matchAll(TAINTED)) {
+        out.push({ key: `${job.name}|${m[1]}|${text.replace(/\s+/g, ' ')}`, job: job.name, variable: m[1], line: text, node });
+      }
+    }
+  }
+  return out;
+}
+
 export function checkGitlabCi(before: Doc | undefined, doc: Doc): Finding[] {
   const a = root(doc);
   if (!a) return [];
@@ -93,6 +144,22 @@ export function checkGitlabCi(before: Doc | undefined, doc: Doc): Finding[] {
         doc,
         node: t.node,
         content: key,
+      }),
+    );
+  }
+  const prevInjections = new Set(injections(b).map((i) => i.key));
+  for (const i of injections(a)) {
+    if (prevInjections.has(i.key)) continue;
+    const line = i.line.length > 100 ? i.line.slice(0, 97) + '...' : i.line;
+    out.push(
+      makeFinding({
+        ruleId: 'ci/script-injection',
+        category: 'ci',
+        severity: 'high',
+        message: `Job \`${i.job}\` evaluates \`$${i.variable}\`, text chosen by whoever opens the merge request or pushes the commit, as code in \`${line}\`.`,
+        doc,
+        node: i.node,
+        content: i.key,
       }),
     );
   }

@@ -2,11 +2,11 @@
 // managed data stores, credentials embedded in URLs and connection strings, production cloud
 // accounts and Kubernetes contexts.
 import { makeFinding, severityRank, SEVERITIES, type Finding, type Severity } from '../findings';
-import { formatPath, walkDoc, type Doc, type KeyPath, type LanguageId, type Node, type Opaque } from '../model';
-import { extractEndpoints, HOLE, isDatabaseScheme, type EndpointRef } from '../endpoints/extract';
+import { formatPath, resolve, walkDoc, type Doc, type KeyPath, type LanguageId, type Node, type Obj, type Opaque } from '../model';
+import { extractEndpoints, HOLE, isDatabaseScheme, REMOTE_SHELL_COMMANDS, type EndpointRef } from '../endpoints/extract';
 import { gcpProjectIds } from '../endpoints/gcp-projects';
 import { hostProductionToken, isLocalOrReserved, managedService, productionToken } from '../endpoints/hosts';
-import { isHostKey, isKubeContextKey, lastKey } from '../endpoints/keys';
+import { isHostKey, isKubeContextKey, isPasswordKey, lastKey } from '../endpoints/keys';
 import { productionMatcher, type ProductionMatcher } from '../endpoints/production-rules';
 import { isPlaceholderSecret, maskSecrets } from '../endpoints/secrets';
 import type { Detector, DetectorContext, RuleMeta } from './detector';
@@ -112,8 +112,14 @@ function collect(doc: Doc, matcher: ProductionMatcher): Collected {
       case 'number':
         if (matcher.hasAccounts) accountCandidates(node, node.raw, node.path, matcher, out);
         break;
+      case 'object':
+        separatePassword(node, out);
+        break;
       case 'opaque': {
-        if (node.callee !== undefined) kubeCliContexts(node, matcher, out);
+        if (node.callee !== undefined) {
+          kubeCliContexts(node, matcher, out);
+          remoteShellTargets(node, matcher, out);
+        }
         const t = templateText(node, doc.language);
         if (t !== undefined) inspectString(node, t, node.path, matcher, out);
         break;
@@ -123,7 +129,7 @@ function collect(doc: Doc, matcher: ProductionMatcher): Collected {
   return out;
 }
 
-function inspectString(node: Node, text: string, path: KeyPath, matcher: ProductionMatcher, out: Collected): void {
+function inspectString(node: Node, text: string, path: KeyPath, matcher: ProductionMatcher, out: Collected, remoteShell = false): void {
   if (!text || text.length < 3) return;
   let keyPath = path;
   // `KEY=value` as one string: docker-compose environment lists, `helm --set k=v`, `env` args.
@@ -134,7 +140,7 @@ function inspectString(node: Node, text: string, path: KeyPath, matcher: Product
   }
   const key = lastKey(keyPath);
   if (isKubeContextKey(keyPath)) kubeContextCandidate(node, text.trim(), path, matcher, out);
-  for (const ref of extractEndpoints(text, { hostKey: isHostKey(key) })) {
+  for (const ref of extractEndpoints(text, { hostKey: isHostKey(key), remoteShell })) {
     credentialCandidate(node, ref, path, out);
     for (const host of ref.hosts) hostCandidate(node, ref, host, path, matcher, out);
   }
@@ -154,6 +160,49 @@ function gcpProjectCandidates(node: Node, text: string, keyPath: KeyPath, path: 
       value: id,
       what: `names production GCP project ${id} (built-in: token '${token}')`,
     });
+  }
+}
+
+/** `ssh deploy@prod-web-01`, `scp f ops@db1.prod.acme.io:/tmp`: login targets of remote-shell commands. */
+function remoteShellTargets(op: Opaque, matcher: ProductionMatcher, out: Collected): void {
+  const cli = (op.callee ?? '').split(/[/\\]/).pop()!.toLowerCase();
+  if (!REMOTE_SHELL_COMMANDS.has(cli)) return;
+  for (const a of op.args ?? []) {
+    if (a.kind === 'string' && a.value.includes('@')) inspectString(a, a.value, a.path, matcher, out, true);
+  }
+}
+
+/**
+ * Connection settings written as separate fields (`{host, username, password}` in Rails
+ * `database.yml`, Django `DATABASES`, knex/TypeORM options): a literal password beside a host
+ * that is not local is the same leak as a password inside a URL.
+ */
+function separatePassword(obj: Obj, out: Collected): void {
+  let pw: { node: Node; value: string; key: string } | undefined;
+  for (const e of obj.entries) {
+    if (!isPasswordKey(e.key)) continue;
+    const v = resolve(e.value);
+    if (v.kind === 'string' && !v.embedded && !isPlaceholderSecret(v.value)) pw = { node: v, value: v.value, key: e.key };
+  }
+  if (!pw) return;
+  for (const e of obj.entries) {
+    if (!isHostKey(e.key)) continue;
+    const v = resolve(e.value);
+    if (v.kind !== 'string') continue;
+    const hosts = extractEndpoints(v.value, { hostKey: true }).filter((r) => r.trusted).flatMap((r) => r.hosts);
+    const host = hosts.find((h) => !isLocalOrReserved(h) && !h.startsWith('/') && !h.includes('*'));
+    if (!host) continue;
+    out.secrets.add(pw.value);
+    const user = obj.entries.map((x) => ({ key: x.key.toLowerCase(), v: resolve(x.value) })).find((x) => (x.key === 'user' || x.key === 'username') && x.v.kind === 'string');
+    const who = user?.v.kind === 'string' && user.v.value ? ` for user ${user.v.value}` : '';
+    out.candidates.push({
+      ruleId: ENDPOINT_RULES.credentialInUrl,
+      node: pw.node,
+      keyPath: pw.node.path,
+      value: `${pw.key} for ${host}`,
+      what: `sets a literal password${who} beside host ${host} (\`${e.key}\`) in the same connection settings (secret not shown)`,
+    });
+    return;
   }
 }
 

@@ -12,10 +12,10 @@ const RULES: readonly RuleMeta[] = [
   { id: 'iam/k8s-wildcard-rule', category: 'iam', defaultSeverity: 'critical', title: 'RBAC rule grants a wildcard' },
   { id: 'iam/k8s-escalation-verb', category: 'iam', defaultSeverity: 'critical', title: 'RBAC rule grants escalate, bind or impersonate' },
   { id: 'iam/k8s-exec-access', category: 'iam', defaultSeverity: 'high', title: 'RBAC rule grants exec, attach or node proxy' },
-  { id: 'iam/k8s-secrets-read', category: 'iam', defaultSeverity: 'high', title: 'RBAC rule grants cluster-wide read of secrets' },
+  { id: 'iam/k8s-secrets-read', category: 'iam', defaultSeverity: 'high', title: 'RBAC rule grants read of every secret' },
   { id: 'iam/k8s-webhook-write', category: 'iam', defaultSeverity: 'high', title: 'RBAC rule grants write to admission webhooks' },
   { id: 'iam/k8s-csr-approval', category: 'iam', defaultSeverity: 'high', title: 'RBAC rule grants certificate signing request approval' },
-  { id: 'iam/k8s-privileged-binding', category: 'iam', defaultSeverity: 'critical', title: 'Binding grants cluster-admin, admin or edit cluster-wide' },
+  { id: 'iam/k8s-privileged-binding', category: 'iam', defaultSeverity: 'critical', title: 'Binding grants cluster-admin, admin or edit cluster-wide, or cluster-admin in a namespace' },
   { id: 'iam/k8s-public-subject', category: 'iam', defaultSeverity: 'critical', title: 'Binding grants to anonymous, all authenticated users or system:masters' },
   { id: 'iam/k8s-aggregated-role', category: 'iam', defaultSeverity: 'high', title: 'Aggregated ClusterRole pulls in more rules' },
 ];
@@ -31,6 +31,7 @@ interface RbacObject {
   kind: string;
   node: Node;
   clusterScoped: boolean;
+  namespace?: string;
 }
 
 interface Rule {
@@ -95,7 +96,7 @@ function collect(doc: Doc): RbacObject[] {
         if (!seen.has(id)) {
           seen.add(id);
           const clusterScoped = kind.startsWith('Cluster');
-          out.push({ id, kind, node, clusterScoped, label: `${kind} \`${ns && !clusterScoped ? `${ns}/` : ''}${name || '(unnamed)'}\`` });
+          out.push({ id, kind, node, clusterScoped, namespace: ns || undefined, label: `${kind} \`${ns && !clusterScoped ? `${ns}/` : ''}${name || '(unnamed)'}\`` });
         }
         return 'skip';
       }
@@ -217,9 +218,12 @@ function classify(obj: RbacObject, rule: Rule, prev: Rule[], fresh: Triple[], fr
   if (exec.length) {
     add('iam/k8s-exec-access', 'high', `${[...new Set(exec.map((t) => `${t[2]} ${t[1]}`))].join(', ')}, which runs commands inside ${exec.some((t) => t[1].startsWith('nodes')) ? 'any pod through the kubelet' : 'running pods'}`, exec);
   }
-  if (obj.clusterScoped && rule.names.length === 0) {
+  if (rule.names.length === 0) {
+    // A namespaced Role reading every secret of its namespace still hands out that namespace's
+    // service-account tokens and credentials: reported, one level lower.
     const secrets = explicit.filter(([g, r, v]) => (g === '' || g === '*') && r === 'secrets' && READ.has(v));
-    if (secrets.length) add('iam/k8s-secrets-read', 'high', `${secrets.map((t) => t[2]).join(', ')} on secrets in every namespace`, secrets);
+    const where = obj.clusterScoped ? 'in every namespace' : `in ${obj.namespace ? `namespace \`${obj.namespace}\`` : 'its namespace'}`;
+    if (secrets.length) add('iam/k8s-secrets-read', obj.clusterScoped ? 'high' : 'medium', `${secrets.map((t) => t[2]).join(', ')} on every secret ${where}`, secrets);
   }
   const hooks = explicit.filter(([, r, v]) => WEBHOOKS.has(r) && WRITE.has(v));
   if (hooks.length) {
@@ -409,6 +413,22 @@ function checkBinding(obj: RbacObject, old: RbacObject | undefined, doc: Doc): F
         category: 'iam',
         severity: sev,
         message: `${obj.label} now grants \`${refName}\` cluster-wide to ${how}: ${others.map((s) => s.display).join(', ')}.`,
+        doc,
+        node: others.length === 1 ? others[0].node : roleNode,
+        content: `${obj.id}|${ref}|${others.map((s) => s.key).sort().join(',')}`,
+      }),
+    );
+  }
+  // cluster-admin through a RoleBinding: every permission on every resource of the namespace,
+  // its Roles and secrets included. `admin`/`edit` RoleBindings are the intended namespaced use.
+  if (obj.kind === 'RoleBinding' && ref === 'ClusterRole/cluster-admin' && others.length) {
+    const ns = obj.namespace ? `namespace \`${obj.namespace}\`` : 'its namespace';
+    out.push(
+      makeFinding({
+        ruleId: 'iam/k8s-privileged-binding',
+        category: 'iam',
+        severity: 'high',
+        message: `${obj.label} now grants \`cluster-admin\` over ${ns} to ${others.length} subject${others.length === 1 ? '' : 's'}: ${others.map((s) => s.display).join(', ')}.`,
         doc,
         node: others.length === 1 ? others[0].node : roleNode,
         content: `${obj.id}|${ref}|${others.map((s) => s.key).sort().join(',')}`,

@@ -31,6 +31,14 @@ export interface CatalogueEntry {
    * `sslEnabled` and `SSL_ENABLED` are all `sslenabled`.
    */
   keys?: string[];
+  /**
+   * Names too broad to trust alone (`verify`, `origin`): they match only when a `near` word
+   * appears in the key path before them or in the callee of an enclosing call
+   * (`requests.get(u, verify=False)`, `cors({origin})`), or when the key is the whole path (a
+   * code binding such as `session.verify = False`).
+   */
+  broadKeys?: string[];
+  near?: string[];
   /** Connection-string parameters (`?sslmode=disable`, `;Encrypt=false`) matched in any string value. */
   params?: string[];
   unsafe: Condition[];
@@ -43,6 +51,7 @@ export interface CatalogueEntry {
     languages?: LanguageId[];
     /** One of these words must appear in the key path before the key (`services` for compose). */
     under?: string[];
+
     /** Only in files matching one of these globs (rules-file entries). */
     files?: string[];
   };
@@ -50,6 +59,8 @@ export interface CatalogueEntry {
 }
 
 const TRUE: Condition[] = [{ is: 'true' }];
+/** Words around a bare `verify` that make it about TLS rather than e-mail, phones or signatures. */
+const TLS_CONTEXT = ['ssl', 'tls', 'https', 'http', 'cert', 'certs', 'certificate', 'certificates', 'ca', 'client', 'session', 'sessions', 'request', 'requests', 'httpx', 'aiohttp', 'urllib3', 'proxy', 'connection', 'connector', 'transport', 'api', 'server', 'remote', 'registry', 'upstream', 'sslopts', 'tlsopts', 'kube', 'kubernetes', 'vault', 'elasticsearch', 'es', 'ldap', 'smtp', 'grpc', 'get', 'post', 'put', 'patch', 'delete', 'head', 'fetch'];
 const FALSE: Condition[] = [{ is: 'false' }];
 
 export const BUILTIN_CATALOGUE: readonly CatalogueEntry[] = [
@@ -58,7 +69,9 @@ export const BUILTIN_CATALOGUE: readonly CatalogueEntry[] = [
     id: 'tls-verify-off',
     rule: 'drift/tls-verification',
     description: 'TLS certificate verification disabled',
-    keys: ['verify', 'sslverify', 'verifyssl', 'tlsverify', 'verifytls', 'verifycert', 'verifycerts', 'verifycertificate', 'verifycertificates', 'sslverifycert', 'verifypeer', 'sslverifypeer', 'verifyhost', 'sslverifyhost', 'rejectunauthorized', 'strictssl', 'checkhostname', 'verifyservercertificate', 'certificateverification', 'pythonhttpsverify', 'sslcertverification', 'validatecerts', 'validatecertificate', 'validatecertificates'],
+    broadKeys: ['verify'],
+    near: TLS_CONTEXT,
+    keys: ['sslverify', 'verifyssl', 'tlsverify', 'verifytls', 'verifycert', 'verifycerts', 'verifycertificate', 'verifycertificates', 'sslverifycert', 'verifypeer', 'sslverifypeer', 'verifyhost', 'sslverifyhost', 'rejectunauthorized', 'strictssl', 'checkhostname', 'verifyservercertificate', 'certificateverification', 'pythonhttpsverify', 'sslcertverification', 'validatecerts', 'validatecertificate', 'validatecertificates'],
     params: ['rejectunauthorized', 'verifyservercertificate', 'sslverify', 'tlsverify'],
     unsafe: [...FALSE, { equals: ['none', 'cert_none', 'verify_none'] }],
     severity: 'high',
@@ -278,7 +291,9 @@ export const BUILTIN_CATALOGUE: readonly CatalogueEntry[] = [
     id: 'cors-any-origin',
     rule: 'drift/cors-wildcard',
     description: 'CORS opened to any origin',
-    keys: ['allowedorigins', 'alloworigins', 'alloworigin', 'corsallowedorigins', 'corsorigins', 'corsorigin', 'allowedoriginpatterns', 'accesscontrolalloworigin', 'cors', 'origin', 'origins', 'corsalloworigin', 'corsalloworigins'],
+    keys: ['allowedorigins', 'alloworigins', 'alloworigin', 'corsallowedorigins', 'corsorigins', 'corsorigin', 'allowedoriginpatterns', 'accesscontrolalloworigin', 'cors', 'corsalloworigin', 'corsalloworigins'],
+    broadKeys: ['origin', 'origins'],
+    near: ['cors', 'crossorigin', 'allow', 'allowed', 'access', 'control', 'header', 'headers', 'websocket', 'websockets', 'socketio'],
     unsafe: [{ includes: ['*'] }],
     severity: 'medium',
   },

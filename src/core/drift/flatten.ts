@@ -23,6 +23,14 @@ export interface Entry {
   range: SourceRange;
   /** The value of a `KEY=value` list string, which has no node of its own. */
   text?: string;
+  /**
+   * A scalar operand of an expression or positional argument of a call (`x == "1"`,
+   * `getenv("DEBUG", "True")`): it carries the key's name so connection strings in it are read,
+   * but it is not the key's value, so the catalogue does not judge it as one.
+   */
+  operand?: boolean;
+  /** Callees of the calls this entry is an argument of (`requests.get`, `cors`), nearest last. */
+  callees?: string[];
 }
 
 export interface FlatDoc {
@@ -91,6 +99,7 @@ function add(entries: Map<string, Entry>, entry: Entry, depth: number): void {
             names: [...entry.names, e.key],
             keyRange: e.keyRange,
             parent: entry,
+            callees: entry.callees,
             leaf: isLeaf(v),
             range,
           },
@@ -105,7 +114,7 @@ function add(entries: Map<string, Entry>, entry: Entry, depth: number): void {
           const item = raw as Str;
           const eq = item.value.indexOf('=');
           const key = item.value.slice(0, eq).trim();
-          add(entries, { id: `${entry.id}\u0000${key}`, node: item, path: [...item.path], names: [...entry.names, key], parent: entry, leaf: true, range: item.range, text: item.value.slice(eq + 1) }, depth + 1);
+          add(entries, { id: `${entry.id}\u0000${key}`, node: item, path: [...item.path], names: [...entry.names, key], parent: entry, callees: entry.callees, leaf: true, range: item.range, text: item.value.slice(eq + 1) }, depth + 1);
         }
         break;
       }
@@ -121,6 +130,7 @@ function add(entries: Map<string, Entry>, entry: Entry, depth: number): void {
           path: item.path,
           names: entry.names,
           parent: entry,
+          callees: entry.callees,
           leaf: isLeaf(item),
           range: item.range,
         };
@@ -134,12 +144,15 @@ function add(entries: Map<string, Entry>, entry: Entry, depth: number): void {
       break;
     }
     case 'opaque': {
+      const callees = node.callee ? [...(entry.callees ?? []), node.callee] : entry.callees;
       node.args?.forEach((a, i) => {
         const v = resolve(a);
-        add(entries, { id: `${entry.id}\u0000(${i})`, node: v, path: v.path, names: entry.names, parent: entry, leaf: isLeaf(v), range: v.range }, depth + 1);
+        const leaf = isLeaf(v);
+        const operand = leaf && v.kind !== 'array' && v.kind !== 'object';
+        add(entries, { id: `${entry.id}\u0000(${i})`, node: v, path: v.path, names: entry.names, parent: entry, callees, operand, leaf, range: v.range }, depth + 1);
       });
       if (node.kwargs) {
-        add(entries, { id: `${entry.id}\u0000(kw)`, node: node.kwargs, path: node.kwargs.path, names: entry.names, parent: entry, leaf: false, range: node.kwargs.range }, depth + 1);
+        add(entries, { id: `${entry.id}\u0000(kw)`, node: node.kwargs, path: node.kwargs.path, names: entry.names, parent: entry, callees, leaf: false, range: node.kwargs.range }, depth + 1);
       }
       break;
     }

@@ -29,6 +29,8 @@ export interface SafetyScope {
 
 interface Index {
   byName: Map<string, CatalogueEntry[]>;
+  /** Broad names (`verify`), matched only near their entry's context words. */
+  byBroadName: Map<string, CatalogueEntry[]>;
   byParam: Map<string, CatalogueEntry[]>;
   /** Every suffix of every name: a key whose last word is not among them cannot match. */
   suffixes: Set<string>;
@@ -39,12 +41,14 @@ const indexes = new WeakMap<readonly CatalogueEntry[], Index>();
 function indexOf(catalogue: readonly CatalogueEntry[]): Index {
   let idx = indexes.get(catalogue);
   if (idx) return idx;
-  idx = { byName: new Map(), byParam: new Map(), suffixes: new Set() };
+  idx = { byName: new Map(), byBroadName: new Map(), byParam: new Map(), suffixes: new Set() };
   for (const e of catalogue) {
-    for (const k of e.keys ?? []) {
-      const name = normalizeName(k);
-      push(idx.byName, name, e);
-      for (let i = 0; i < name.length; i++) idx.suffixes.add(name.slice(i));
+    for (const [keys, map] of [[e.keys, idx.byName], [e.broadKeys, idx.byBroadName]] as const) {
+      for (const k of keys ?? []) {
+        const name = normalizeName(k);
+        push(map, name, e);
+        for (let i = 0; i < name.length; i++) idx.suffixes.add(name.slice(i));
+      }
     }
     for (const p of e.params ?? []) push(idx.byParam, normalizeName(p), e);
   }
@@ -62,7 +66,7 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
  * Catalogue entries for a key path: the longest trailing name that is in the catalogue and not
  * negated by the word before it (`skip_verify` is not `verify`).
  */
-export function entriesFor(names: readonly string[], catalogue: readonly CatalogueEntry[], scope: SafetyScope): CatalogueEntry[] {
+export function entriesFor(names: readonly string[], catalogue: readonly CatalogueEntry[], scope: SafetyScope, callees: readonly string[] = []): CatalogueEntry[] {
   if (!names.length) return [];
   const idx = indexOf(catalogue);
   const last = words(names[names.length - 1]);
@@ -70,13 +74,21 @@ export function entriesFor(names: readonly string[], catalogue: readonly Catalog
   const candidates = nameCandidates(names);
   for (let i = candidates.length - 1; i >= 0; i--) {
     const c = candidates[i];
-    const found = idx.byName.get(c.name);
-    if (!found) continue;
+    const broad = (idx.byBroadName.get(c.name) ?? []).filter((e) => near(e, c.prefix, callees));
+    const found = [...(idx.byName.get(c.name) ?? []), ...broad];
+    if (!found.length) continue;
     if (negated(c.prefix)) continue;
     const applicable = found.filter((e) => applies(e, scope, c.prefix));
     if (applicable.length) return applicable;
   }
   return [];
+}
+
+/** Whether a broad name is in its context: a `near` word before it or in an enclosing callee. */
+function near(e: CatalogueEntry, prefix: readonly string[], callees: readonly string[]): boolean {
+  if (!prefix.length) return true;
+  const around = new Set([...prefix, ...callees.flatMap(words)]);
+  return (e.near ?? []).some((w) => around.has(normalizeName(w)));
 }
 
 function applies(e: CatalogueEntry, scope: SafetyScope, prefix: readonly string[]): boolean {
@@ -85,6 +97,7 @@ function applies(e: CatalogueEntry, scope: SafetyScope, prefix: readonly string[
   if (w.production && !scope.production) return false;
   if (w.languages && !w.languages.includes(scope.language)) return false;
   if (w.under && !w.under.some((u) => prefix.includes(normalizeName(u)))) return false;
+
   if (w.files && !w.files.some((g) => minimatch(scope.path, g, { dot: true }))) return false;
   return true;
 }
@@ -133,7 +146,7 @@ export function safetyHits(before: FlatDoc | undefined, after: FlatDoc, catalogu
     const b = before?.entries.get(a.id);
     const av = entryValue(a);
     const bv = b && b.leaf ? entryValue(b) : undefined;
-    for (const e of entriesFor(a.names, catalogue, scope)) {
+    for (const e of a.operand ? [] : entriesFor(a.names, catalogue, scope, a.callees)) {
       if (weakened(e, bv, av)) hits.push({ entry: e, at: a, key: a, before: bv, after: av, beforeEntry: b });
     }
     if (idx.byParam.size && av.kind === 'scalar' && av.text.includes('=')) {
@@ -165,7 +178,8 @@ function removals(before: FlatDoc, after: FlatDoc, catalogue: readonly Catalogue
   const reported = new Set<Entry>();
   for (const b of before.entries.values()) {
     if (!b.parent || after.entries.has(b.id)) continue;
-    const entries = entriesFor(b.names, catalogue, scope).filter((e) => e.removed);
+    if (b.operand) continue;
+    const entries = entriesFor(b.names, catalogue, scope, b.callees).filter((e) => e.removed);
     if (!entries.length) continue;
     if (ancestors(b).some((x) => reported.has(x))) continue;
     const parent = b.parent;

@@ -6,7 +6,7 @@ import { maskSecrets } from './secrets';
 /** Stands for an interpolation (`${x}`) in template text; shown as `*`. */
 export const HOLE = '\u0001';
 
-export type EndpointForm = 'url' | 'jdbc-oracle' | 'key-value' | 'libpq' | 'go-dsn' | 'redis-options' | 'host' | 'bare-host';
+export type EndpointForm = 'url' | 'jdbc-oracle' | 'key-value' | 'libpq' | 'go-dsn' | 'redis-options' | 'host' | 'bare-host' | 'ssh-target';
 
 export interface EmbeddedSecret {
   /** The secret as written in the string. Never shown: mask it with `maskSecrets`. */
@@ -55,8 +55,12 @@ interface Span {
   end: number;
 }
 
-/** Every endpoint in `text`. `hostKey`: the value sits under a host-like key (`host`, `DB_URL`). */
-export function extractEndpoints(text: string, opts: { hostKey?: boolean } = {}): EndpointRef[] {
+/**
+ * Every endpoint in `text`. `hostKey`: the value sits under a host-like key (`host`, `DB_URL`).
+ * `remoteShell`: the value is an argument of ssh, scp, rsync and the like, so `user@host` is a
+ * login target rather than an e-mail address.
+ */
+export function extractEndpoints(text: string, opts: { hostKey?: boolean; remoteShell?: boolean } = {}): EndpointRef[] {
   const s = text.length > MAX_SCAN ? text.slice(0, MAX_SCAN) : text;
   const out: EndpointRef[] = [];
   const taken: Span[] = [];
@@ -75,11 +79,16 @@ export function extractEndpoints(text: string, opts: { hostKey?: boolean } = {})
     }
   }
 
+  // URL spans come out disjoint and in order: only the last one can hold the next start.
+  let urlEnd = 0;
   for (const m of s.matchAll(URL_START)) {
     const start = m.index!;
-    if (taken.some((t) => start >= t.start && start < t.end)) continue;
+    if (start < urlEnd) continue;
     const r = parseUrlAt(s, start, m[1]);
-    if (r) add(r.ref, { start, end: r.end });
+    if (r) {
+      add(r.ref, { start, end: r.end });
+      urlEnd = r.end;
+    }
   }
   for (const r of oracleThin(s)) add(r.ref, r.span);
   for (const r of goDsn(s, taken)) add(r.ref, r.span);
@@ -89,16 +98,52 @@ export function extractEndpoints(text: string, opts: { hostKey?: boolean } = {})
     if (kv) add(kv, { start: 0, end: s.length });
   }
 
-  for (const m of s.matchAll(BARE_HOST)) {
+  for (const m of s.matchAll(SSH_TARGET)) {
     const start = m.index!;
     const end = start + m[0].length;
     if (taken.some((t) => start < t.end && end > t.start)) continue;
+    // `user@host:path` is scp/rsync/git syntax anywhere; `user@host` alone only after a remote-shell command.
+    if (!m[3] && !opts.remoteShell && !REMOTE_SHELL_BEFORE.test(s.slice(s.lastIndexOf('\n', start) + 1, start))) continue;
+    const host = normalizeHost(m[2]);
+    if (!isHostName(host, true) || (host.replace(/[0-9.]/g, '') === '' && !isIPv4(host))) continue;
+    add({ form: 'ssh-target', hosts: [host], user: m[1], display: `${m[1]}@${m[2]}`, trusted: true }, { start, end });
+  }
+  const overlapsTaken = overlapChecker(taken);
+  for (const m of s.matchAll(BARE_HOST)) {
+    const start = m.index!;
+    const end = start + m[0].length;
+    if (overlapsTaken(start, end)) continue;
     const host = normalizeHost(m[1]);
     if (host.replace(/[0-9.]/g, '') === '' && !isIPv4(host)) continue;
     add({ form: 'bare-host', hosts: [host], display: m[0], trusted: isBareHost(host) }, { start, end });
   }
   return out;
 }
+
+/**
+ * Overlap test against a fixed set of spans for queries in increasing `start` order, in amortised
+ * linear time (a string can hold thousands of URLs and thousands of bare hosts).
+ */
+function overlapChecker(spans: readonly Span[]): (start: number, end: number) => boolean {
+  const sorted = [...spans].sort((a, b) => a.start - b.start);
+  let first = 0;
+  return (start, end) => {
+    while (first < sorted.length && sorted[first].end <= start) first++;
+    for (let i = first; i < sorted.length && sorted[i].start < end; i++) {
+      if (sorted[i].end > start) return true;
+    }
+    return false;
+  };
+}
+
+/** `user@host` followed by `:path` (scp, rsync, git), the end of the word, or a quote. */
+const SSH_TARGET = /(?<![\w.%+@:/-])([A-Za-z_][\w.-]{0,31})@((?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?\.)*[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)(?:(:)(?=[~/\w.$])|(?=[\s'"]|$))/g;
+
+/** A remote-shell command earlier on the same line: `ssh -i key `, `rsync -az ./dist/ `. */
+const REMOTE_SHELL_BEFORE = /(?:^|[\s;&|(`"'])(?:ssh|scp|rsync|sftp|mosh|autossh|ssh-copy-id)\s[^\n;&|]*$/;
+
+/** Commands whose `user@host` arguments are login targets. */
+export const REMOTE_SHELL_COMMANDS: ReadonlySet<string> = new Set(['ssh', 'scp', 'rsync', 'sftp', 'mosh', 'autossh', 'ssh-copy-id']);
 
 /** A dotted token: not part of a path, an email address, a key path or a longer word. */
 const BARE_HOST = /(?<![\w@/\\.$%-])((?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z0-9](?:[a-z0-9-]*[a-z0-9])?)(?::\d{1,5})?(?![\w@-]|\.[a-z0-9]|\()/gi;
@@ -230,17 +275,55 @@ function oracleThin(s: string): Array<{ ref: EndpointRef; span: Span }> {
 }
 
 /** Go's MySQL driver: `user:pass@tcp(host:3306)/db`. */
+const GO_DSN_MARKER = /@(?:tcp6?|udp)\(/g;
+const GO_DSN_TAIL = /@(?:tcp6?|udp)\(([^)\s]{0,1024})\)(?:\/[^\s'"]*)?/y;
+/** Characters of `user:pass` (the password may hold `:`, `/` and parentheses; the user may not). */
+const GO_DSN_PASS_CHAR = /[^\s@'"]/;
+const GO_DSN_NOT_USER = /[:/()]/;
+const GO_DSN_MAX_CREDENTIALS = 1024;
+
+/**
+ * Anchored on the `@tcp(` marker and read outwards, so a long string without one costs one pass
+ * (a single regular expression over the whole DSN backtracks quadratically on such strings).
+ */
 function goDsn(s: string, taken: Span[]): Array<{ ref: EndpointRef; span: Span }> {
   const out: Array<{ ref: EndpointRef; span: Span }> = [];
-  for (const m of s.matchAll(/([^\s:@/'"()]*)(?::([^\s@'"]*))?@(?:tcp6?|udp)\(([^)\s]*)\)(?:\/[^\s'"]*)?/g)) {
-    const start = m.index!;
+  let from = 0;
+  for (const marker of s.matchAll(GO_DSN_MARKER)) {
+    const at = marker.index!;
+    if (at < from) continue;
+    GO_DSN_TAIL.lastIndex = at;
+    const tail = GO_DSN_TAIL.exec(s);
+    if (!tail) continue;
+    let left = at;
+    while (left > from && at - left < GO_DSN_MAX_CREDENTIALS && GO_DSN_PASS_CHAR.test(s[left - 1])) left--;
+    let colon = -1;
+    for (let i = left; i < at; i++) {
+      if (s[i] === ':') {
+        colon = i;
+        break;
+      }
+    }
+    const userEnd = colon < 0 ? at : colon;
+    let start = left;
+    for (let i = userEnd - 1; i >= left; i--) {
+      if (GO_DSN_NOT_USER.test(s[i])) {
+        start = i + 1;
+        break;
+      }
+    }
+    const end = at + tail[0].length;
+    from = end;
     if (taken.some((t) => start >= t.start && start < t.end)) continue;
-    const h = stripPort(m[3]);
+    const whole = s.slice(start, end);
+    const user = s.slice(start, userEnd);
+    const password = colon >= 0 && colon >= start ? s.slice(colon + 1, at) : undefined;
+    const h = stripPort(tail[1]);
     const hosts = h && isHostName(h.replace(new RegExp(HOLE, 'g'), 'x'), true) ? [normalizeHost(h.replace(new RegExp(HOLE, 'g'), '*'))] : [];
-    const secret = m[2] !== undefined ? { value: m[2], key: 'password' } : undefined;
+    const secret = password !== undefined ? { value: password, key: 'password' } : undefined;
     out.push({
-      ref: { form: 'go-dsn', hosts, scheme: 'mysql', user: m[1], secret, display: unhole(maskSecrets(m[0], secret ? [secret.value] : [])), trusted: true },
-      span: { start, end: start + m[0].length },
+      ref: { form: 'go-dsn', hosts, scheme: 'mysql', user, secret, display: unhole(maskSecrets(whole, secret ? [secret.value] : [])), trusted: true },
+      span: { start, end },
     });
   }
   return out;

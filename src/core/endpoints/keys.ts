@@ -29,6 +29,16 @@ export function isHostKey(key: string | undefined): boolean {
   return HOST_SUFFIX.test(tokens[tokens.length - 1]);
 }
 
+const PASSWORD_WORDS = new Set(['password', 'passwd', 'pwd', 'pass', 'passphrase']);
+
+/** `password`, `DB_PASSWORD`, `adminPassword`, `PASSWD`: the key holds a password. */
+export function isPasswordKey(key: string): boolean {
+  const t = keyTokens(key);
+  if (!t.length) return false;
+  const last = t[t.length - 1];
+  return PASSWORD_WORDS.has(last) || /^(db|sql|pg|mysql|redis|admin|root|user|master)?(password|passwd)$/.test(last);
+}
+
 /**
  * Keys that hold a kubeconfig context name: kubeconfig `current-context`, Terraform's
  * `config_context`, `KUBE_CONTEXT`, `kubeContext`. A bare `context` key is not one (Docker build

@@ -40,7 +40,21 @@ interface Collector {
   attachments: ManagedAttachment[];
   /** Nodes already read as part of a policy, so a statement is never counted twice. */
   seen: Set<Node>;
+  /**
+   * What the statements of each policy key add up to so far, kept as they arrive: a broken file
+   * can put thousands of statements under one key, and re-reading them all on every addition
+   * is quadratic.
+   */
+  shape: Map<string, PolicyShape>;
 }
+
+interface PolicyShape {
+  hasPrincipal: boolean;
+  trustLike: boolean;
+  hasActions: boolean;
+}
+
+const TRUST_ACTION = /^sts:(AssumeRole|TagSession|SetSourceIdentity)/i;
 
 function itemName(item: Node, index: number): string {
   const n = resolve(item);
@@ -61,12 +75,20 @@ function addStatements(c: Collector, key: string[], node: Node, stmts: AwsStatem
     policy = { key: k, kind: 'identity', statements: [], node };
     c.policies.set(k, policy);
   }
-  policy.statements.push(...stmts);
-  const hasPrincipal = policy.statements.some((s) => s.principals || s.notPrincipals);
-  const trustLike = policy.statements.every((s) => (s.actions ?? []).every((a) => /^sts:(AssumeRole|TagSession|SetSourceIdentity)/i.test(a.text)));
+  for (const st of stmts) policy.statements.push(st);
+  let shape = c.shape.get(k);
+  if (!shape) {
+    shape = { hasPrincipal: false, trustLike: true, hasActions: false };
+    c.shape.set(k, shape);
+  }
+  for (const st of stmts) {
+    if (st.principals || st.notPrincipals) shape.hasPrincipal = true;
+    if (st.actions?.length) shape.hasActions = true;
+    if (shape.trustLike && !(st.actions ?? []).every((a) => TRUST_ACTION.test(a.text))) shape.trustLike = false;
+  }
   if (kindHint) policy.kind = kindHint;
-  else if (TRUST_KEY.test(k) || (hasPrincipal && trustLike && policy.statements.some((s) => s.actions?.length))) policy.kind = 'trust';
-  else if (hasPrincipal) policy.kind = 'resource';
+  else if (TRUST_KEY.test(k) || (shape.hasPrincipal && shape.trustLike && shape.hasActions)) policy.kind = 'trust';
+  else if (shape.hasPrincipal) policy.kind = 'resource';
 }
 
 function calleeName(callee: string | undefined): string {
@@ -191,7 +213,7 @@ function readValues(obj: Obj, key: string): Node[] {
 
 /** Every policy and managed-policy attachment in a document. */
 export function extractAwsPolicies(doc: Doc): ExtractedPolicies {
-  const c: Collector = { policies: new Map(), attachments: [], seen: new Set() };
+  const c: Collector = { policies: new Map(), attachments: [], seen: new Set(), shape: new Map() };
   for (const root of doc.roots) {
     const key = root.path.filter((p): p is string => typeof p === 'string');
     visit(c, root, key, key[key.length - 1]);

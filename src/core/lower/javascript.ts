@@ -117,6 +117,15 @@ function visit(item: ScanItem, scan: RootScanner): void {
   const { node, path } = item;
   const t = node.type;
   if (SKIPPED.has(t)) return;
+  if (TRANSPARENT.has(t)) {
+    // Straight to what the wrappers hold: visiting each of 20,000 nested parentheses in turn
+    // would unwrap the rest of the chain every time (quadratic).
+    const inner = unwrap(node);
+    if (inner === node) scan.pushChildren(node, path);
+    else if (isLiteralBearing(inner)) scan.addRoot(lowerExpr(node, path, scan, 0));
+    else scan.push(inner, path);
+    return;
+  }
   switch (t) {
     case 'export_statement': {
       // `export ... from "mod"` names a module, not a value.

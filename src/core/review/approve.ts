@@ -1,6 +1,7 @@
 // Making approval and break-glass records, and writing them into the repository (atomically, then
 // staged so the commit carries them).
-import { mkdirSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdirSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { ReviewInputError } from './inputs';
 import * as path from 'node:path';
 import { git } from '../git';
 import { compareText, type Finding } from '../findings';
@@ -92,11 +93,22 @@ export function makeBreakGlass(author: string, reason: string, findings: Finding
 export function writeRecord(root: string, record: ReviewRecord, env?: NodeJS.ProcessEnv): string {
   const rel = approvalFileName(record.id);
   const abs = path.join(root, ...rel.split('/'));
-  mkdirSync(path.dirname(abs), { recursive: true });
-  if (!existsSync(abs)) {
-    const tmp = `${abs}.${process.pid}.tmp`;
-    writeFileSync(tmp, formatRecordFile(record), { mode: 0o644 });
-    renameSync(tmp, abs);
+  const tmp = `${abs}.${process.pid}.tmp`;
+  try {
+    mkdirSync(path.dirname(abs), { recursive: true });
+    if (!existsSync(abs)) {
+      writeFileSync(tmp, formatRecordFile(record), { mode: 0o644 });
+      renameSync(tmp, abs);
+    }
+  } catch (err) {
+    // A full disk or a blocked path: no half-written record is left behind to be committed.
+    try {
+      rmSync(tmp, { force: true });
+    } catch {
+      // The temp file could not have been created either (its directory is not one).
+    }
+    const code = (err as NodeJS.ErrnoException).code ?? (err instanceof Error ? err.message : String(err));
+    throw new ReviewInputError(`cannot write the approval ${rel}: ${code}; nothing was written`);
   }
   git(['add', '--', rel], { cwd: root, env });
   return rel;

@@ -5,17 +5,25 @@ import * as path from 'node:path';
 import type { AnalysisResult, FileNote } from '../analyze';
 import type { Finding } from '../findings';
 import type { RawChange } from '../git';
-import { parseRules, RULES_FILE, type ResolvedRules, type RulesConfig } from '../rules';
+import { RULES_FILE, type ResolvedRules, type RulesConfig } from '../rules';
 import { AnalysisCache } from './cache';
 import { readBlobs, type ReviewInput } from './inputs';
 import { evaluatePolicy, isBlocking, type PolicyResult, type ReviewedFinding } from './policy';
 import { lookupAiOrigin, loadProvenance } from './ai-origin';
+import { span, spanAsync } from '../trace';
 
 export interface ReviewTools {
+  /**
+   * Parses and validates a rules file (throws with the reason). Absent on the hook's fast path,
+   * which keeps the schema validator out of its bundle and reads results cached by text instead.
+   */
+  parseRules?(text: string, which: string): RulesConfig;
   /** Full analysis of one change; absent on the hook's fast path. */
   analyze?(change: { path: string; before: Buffer | null; after: Buffer }, rules: ResolvedRules): Promise<AnalysisResult>;
   resolve?(config: RulesConfig, source: string): ResolvedRules;
   weakenings?(base: RulesConfig, target: RulesConfig, targetText: string): Finding[];
+  /** Gets ready to analyse these paths (grammars loaded side by side), while the blobs are read. */
+  prepare?(paths: string[]): Promise<void>;
 }
 
 export interface ReviewOutcome extends PolicyResult {
@@ -38,20 +46,31 @@ export interface ReviewOptions {
   now?: Date;
   version: string;
   /** Where the analysis cache lives; undefined disables it. */
-  cacheFile?: string;
+  cacheDir?: string;
 }
 
-function parseOrFail(text: string, which: string, errors: string[]): RulesConfig | undefined {
-  try {
-    return parseRules(text.replace(/^\uFEFF/, ''), which);
-  } catch (err) {
-    errors.push(`rules file ${which} cannot be read: ${(err as Error).message}`);
+function parseOrFail(text: string, which: string, errors: string[], cache: AnalysisCache, tools: ReviewTools, version: string): RulesConfig | undefined {
+  // Keyed by the exact text and label: a cached error message names the file as `which` does.
+  const key = AnalysisCache.key([version, 'rules', which, text]);
+  let parsed = cache.getRules(key);
+  if (!parsed) {
+    if (!tools.parseRules) throw new NeedsFullAnalysis();
+    try {
+      parsed = { config: tools.parseRules(text.replace(/^\uFEFF/, ''), which) };
+    } catch (err) {
+      parsed = { error: (err as Error).message };
+    }
+    cache.setRules(key, parsed);
+  }
+  if ('error' in parsed) {
+    errors.push(`rules file ${which} cannot be read: ${parsed.error}`);
     return undefined;
   }
+  return parsed.config;
 }
 
-export function cacheFileFor(input: ReviewInput): string {
-  return path.join(input.commonDir, 'foureyes', 'cache', 'analysis.json');
+export function cacheDirFor(input: ReviewInput): string {
+  return path.join(input.commonDir, 'foureyes', 'cache', 'analysis');
 }
 
 export async function runReview(input: ReviewInput, tools: ReviewTools, opts: ReviewOptions): Promise<ReviewOutcome> {
@@ -59,8 +78,11 @@ export async function runReview(input: ReviewInput, tools: ReviewTools, opts: Re
   const info: string[] = [];
   const notes: FileNote[] = [];
   const where = input.mode === 'staged' ? 'HEAD' : input.base.slice(0, 12);
-  const baseConfig = input.baseRules ? parseOrFail(input.baseRules.text, `${RULES_FILE} at ${where}`, errors) : undefined;
-  const targetConfig = input.targetRules ? parseOrFail(input.targetRules.text, `${RULES_FILE} (${input.mode === 'staged' ? 'staged' : input.target.slice(0, 12)})`, errors) : undefined;
+  const cache = span('cache load', () => new AnalysisCache(opts.cacheDir));
+  const baseConfig = input.baseRules ? parseOrFail(input.baseRules.text, `${RULES_FILE} at ${where}`, errors, cache, tools, opts.version) : undefined;
+  const targetConfig = input.targetRules
+    ? parseOrFail(input.targetRules.text, `${RULES_FILE} (${input.mode === 'staged' ? 'staged' : input.target.slice(0, 12)})`, errors, cache, tools, opts.version)
+    : undefined;
   const rulesChanged = (input.baseRules?.id ?? '') !== (input.targetRules?.id ?? '');
 
   let policy: RulesConfig = baseConfig ?? {};
@@ -72,7 +94,6 @@ export async function runReview(input: ReviewInput, tools: ReviewTools, opts: Re
     info.push(`first seniors in ${RULES_FILE} accepted: ${(targetConfig.seniors ?? []).map((s) => s.id).join(', ')}`);
   }
 
-  const cache = new AnalysisCache(opts.cacheFile);
   const rulesKey = createHash('sha256').update(input.targetRules?.text ?? '').digest('hex');
   const needs: Array<{ key: string; path: string; before: string; after: string }> = [];
   const results = new Map<string, AnalysisResult>();
@@ -100,7 +121,7 @@ export async function runReview(input: ReviewInput, tools: ReviewTools, opts: Re
   }
   if (needs.length && tools.analyze && tools.resolve) {
     const resolved = tools.resolve(targetConfig ?? {}, input.targetRules ? path.join(input.root, RULES_FILE) : '');
-    const blobs = readBlobs(input, needs.flatMap((n) => [n.before, n.after]));
+    const [blobs] = await Promise.all([readBlobs(input, needs.flatMap((n) => [n.before, n.after])), tools.prepare?.(needs.map((n) => n.path))]);
     for (const n of needs) {
       const after = blobs.get(n.after);
       if (!after) {
@@ -108,12 +129,12 @@ export async function runReview(input: ReviewInput, tools: ReviewTools, opts: Re
         continue;
       }
       const before = n.before ? (blobs.get(n.before) ?? null) : null;
-      const r = await tools.analyze({ path: n.path, before, after }, resolved);
+      const r = await spanAsync(`analyze ${n.path}`, () => tools.analyze!({ path: n.path, before, after }, resolved));
       results.set(n.key, r);
       cache.set(n.key, r);
     }
-    cache.save();
   }
+  span('cache save', () => cache.save());
 
   const provenance = input.mode === 'staged' ? loadProvenance(input.commonDir, input.gitDir) : undefined;
   const findings: Finding[] = [];
@@ -122,6 +143,9 @@ export async function runReview(input: ReviewInput, tools: ReviewTools, opts: Re
     const r = results.get(p.main);
     if (!r) continue;
     notes.push(...r.notes);
+    // Fail closed: a file the engine could not analyse, or a detector that crashed on it, may hide
+    // a risky change. Skipped large files and partial parses stay notes (they are reported).
+    for (const n of r.notes) if (n.level === 'error') errors.push(`${n.path}: ${n.message}`);
     if (r.analysed) analysedFiles++;
     for (const f of r.findings) {
       // In a merge, a finding is the merge's own only when it is new relative to every parent.
@@ -150,7 +174,7 @@ export async function runReview(input: ReviewInput, tools: ReviewTools, opts: Re
     });
   }
 
-  const result = evaluatePolicy({ findings, records: input.records, policy, authorsOf: input.authorsOf, now: opts.now ?? new Date() });
+  const result = span('policy', () => evaluatePolicy({ findings, records: input.records, policy, authorsOf: input.authorsOf, now: opts.now ?? new Date() }));
   errors.unshift(...result.errors.filter((e) => !errors.includes(e)));
   for (const r of result.findings) {
     if (r.state === 'break-glass') info.push(`break-glass record ${r.coveredBy[0]?.slice(0, 12)} lets ${r.finding.path}:${r.finding.range.startLine} through without review`);

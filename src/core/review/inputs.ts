@@ -3,18 +3,26 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
-  authorIdent,
+  authorIdentAsync,
   commitPaths,
   commitsInRange,
   EMPTY_TREE,
+  gitAsync,
   gitRaw,
+  gitRawAsync,
   GitError,
-  lsIndex,
+  lsFilesArgs,
   lsTree,
+  parseLsFiles,
+  parseRawDiff,
   readObjects,
-  stagedChanges,
+  readObjectsAsync,
+  repoPathsFromDotGit,
+  ObjectReader,
   treeChanges,
   type CommitInfo,
+  type GitRun,
+  type RepoPaths,
   type RawChange,
   type TreeEntry,
 } from '../git';
@@ -85,38 +93,87 @@ function rulesBlob(id: string | undefined, blobs: Map<string, Buffer | undefined
   return b ? { id, text: b.toString('utf8') } : undefined;
 }
 
-/** The staged change: index vs HEAD (nothing before the first commit). */
-export function stagedInput(cwd: string, env?: NodeJS.ProcessEnv): ReviewInput {
-  const repo = repoPaths(cwd, env);
-  // Run git from the top so paths are repo-relative whatever the caller's cwd.
-  const top = repo.root;
-  const base = repo.head ?? EMPTY_TREE;
-  const all = stagedChanges(top, base, env);
+const RAW_DIFF = ['diff', '--cached', '--raw', '-z', '--no-abbrev', '-M', '--no-ext-diff', '--no-textconv'];
+// Paths must be repo-relative whatever the cwd: diff.relative would make them cwd-relative.
+const NOT_RELATIVE = ['-c', 'diff.relative=false'];
+
+function checked(args: string[], run: GitRun): Buffer {
+  if (run.code !== 0) throw new GitError(args, run.code, run.stderr);
+  return run.stdout;
+}
+
+/**
+ * The staged change: index vs HEAD (nothing before the first commit). Every git process starts at
+ * once and they run side by side: the raw diff, the index entries of the rules file and records,
+ * and one `cat-file --batch` that resolves HEAD and its rules file straight away and then reads
+ * the staged rules and records once the index listing names them. Where the repository is comes
+ * from `.git` when that is certain (else `rev-parse`, alongside), and the author from git's
+ * GIT_AUTHOR_* exports when git would take them verbatim (else `git var`, alongside).
+ */
+export async function stagedInput(cwd: string, env?: NodeJS.ProcessEnv): Promise<ReviewInput> {
+  const quick = repoPathsFromDotGit(cwd, env ?? process.env);
+  const reader = new ObjectReader(cwd, env);
+  try {
+    return await stagedWith(reader, quick, cwd, env);
+  } catch (err) {
+    reader.close();
+    throw err;
+  }
+}
+
+async function stagedWith(reader: ObjectReader, quick: RepoPaths | undefined, cwd: string, env: NodeJS.ProcessEnv | undefined): Promise<ReviewInput> {
+  const revArgs = ['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-common-dir'];
+  // Without a revision, `diff --cached` compares with HEAD, or shows everything staged on an unborn branch.
+  const diffArgs = [...NOT_RELATIVE, ...RAW_DIFF, '--'];
+  const lsArgs = lsFilesArgs([RULES_FILE, APPROVALS_DIR]);
+  const headRulesName = `HEAD:${RULES_FILE}`;
+  reader.ask(['HEAD^{commit}', headRulesName]);
+  const [revs, diff, listed, who] = await Promise.all([
+    quick ? undefined : gitRawAsync(revArgs, { cwd, env }),
+    gitRawAsync(diffArgs, { cwd, env }),
+    gitRawAsync(lsArgs, { cwd, env }),
+    authorIdentAsync(cwd, env).catch((err: Error) => err),
+  ]);
+  let repo = quick;
+  if (!repo) {
+    const lines = revs!.stdout.toString('utf8').split('\n');
+    if (revs!.code !== 0 || lines.length < 3) throw new ReviewInputError(`not inside a git working tree (${revs!.stderr.trim().split('\n')[0] || `git rev-parse exit ${revs!.code}`})`);
+    repo = { root: lines[0], gitDir: lines[1], commonDir: path.resolve(cwd, lines[2]) };
+  }
+  const { root, gitDir, commonDir } = repo;
+  const all = parseRawDiff(checked(diffArgs, diff));
   const unmerged = all.filter((c) => c.status === 'U');
   if (unmerged.length) throw new ReviewInputError(`unresolved merge conflicts in ${unmerged.map((c) => c.path).join(', ')}; resolve them first`);
   const changes = all.filter((c) => c.status !== 'D');
-  const mergeHeads = (readMaybe(path.join(repo.gitDir, 'MERGE_HEAD')) ?? '')
+  const entries = parseLsFiles(checked(lsArgs, listed));
+  if (who instanceof Error) throw who;
+  const ruleIndex = entries.find((e) => e.path === RULES_FILE && e.type === 'blob');
+  const recordEntries = treeRecords(entries);
+  reader.ask([...recordEntries.filter((e) => e.type === 'blob').map((e) => e.object), ...(ruleIndex ? [ruleIndex.object] : [])]);
+  const mergeHeads = (readMaybe(path.join(gitDir, 'MERGE_HEAD')) ?? '')
     .split('\n')
     .map((s) => s.trim())
     .filter((s) => /^[0-9a-f]{40,64}$/.test(s));
-  const otherParents = mergeHeads.map((mh) => new Map(stagedChanges(top, mh, env).map((c) => [c.path, c])));
-  const ruleIndex = lsIndex(top, RULES_FILE, env).find((e) => e.path === RULES_FILE && e.type === 'blob');
-  const headRules = repo.head ? lsTree(top, repo.head, RULES_FILE, env).find((e) => e.path === RULES_FILE) : undefined;
-  const recordEntries = treeRecords(lsIndex(top, APPROVALS_DIR, env));
-  const { records, blobs } = readRecords(top, recordEntries, env, [ruleIndex?.object, headRules?.object].filter((x): x is string => !!x));
-  const who = authorIdent(top, env);
+  const [objects, otherParents] = await Promise.all([
+    reader.read(),
+    Promise.all(mergeHeads.map(async (mh) => new Map(parseRawDiff(await gitAsync([...NOT_RELATIVE, ...RAW_DIFF, mh, '--'], { cwd, env })).map((c) => [c.path, c])))),
+  ]);
+  const head = objects.get('HEAD^{commit}');
+  const blobs = new Map([...objects].map(([k, v]) => [k, v?.data]));
+  const records = recordEntries.map((e) => ({ path: e.path, mode: e.mode, text: e.type === 'blob' ? (blobs.get(e.object)?.toString('utf8') ?? '') : '' }));
+  const headRules = head?.type === 'commit' ? objects.get(headRulesName) : undefined;
   return {
-    cwd: top,
-    root: repo.root,
-    gitDir: repo.gitDir,
-    commonDir: repo.commonDir,
+    cwd: root,
+    root,
+    gitDir,
+    commonDir,
     env,
     mode: 'staged',
-    base,
+    base: head?.type === 'commit' ? head.id : EMPTY_TREE,
     target: 'index',
     changes,
     otherParents,
-    baseRules: rulesBlob(headRules?.object, blobs),
+    baseRules: headRules?.data ? { id: headRules.id, text: headRules.data.toString('utf8') } : undefined,
     targetRules: rulesBlob(ruleIndex?.object, blobs),
     records,
     authorsOf: () => (who.email ? [who.email] : []),
@@ -171,8 +228,9 @@ export function commitInput(cwd: string, commit: CommitInfo, env?: NodeJS.Proces
   return { ...input, authorsOf: () => [commit.author.email], author: commit.author.email, commits: [commit] };
 }
 
-export function readBlobs(input: ReviewInput, ids: string[]): Map<string, Buffer | undefined> {
-  return readObjects(input.cwd, ids.filter(Boolean), input.env);
+export async function readBlobs(input: ReviewInput, ids: string[]): Promise<Map<string, Buffer | undefined>> {
+  const objects = await readObjectsAsync(input.cwd, ids.filter(Boolean), input.env);
+  return new Map([...objects].map(([k, v]) => [k, v?.data]));
 }
 
 export { GitError };
