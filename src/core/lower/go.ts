@@ -3,7 +3,13 @@ import type { Node as TsNode } from 'web-tree-sitter';
 import type { KeyPath, Node, ObjEntry, Opaque } from '../model';
 import type { LowerContext } from './context';
 import { decodeEscapes, linearMap, type OffsetMap } from './embedded';
-import { MAX_EXPR_DEPTH, RootScanner, makeStr, operatorOpaque, scanRoots, type ScanItem } from './roots';
+import { MAX_EXPR_DEPTH, RootScanner, makeStr, operatorOpaque, scanRoots, type ScanItem, chainOperands, unwrapNodes } from './roots';
+
+const PARENS: ReadonlySet<string> = new Set(['parenthesized_expression']);
+
+function unwrap(n: TsNode): TsNode {
+  return unwrapNodes(n, PARENS);
+}
 
 export function lowerGo(root: TsNode, ctx: LowerContext): Node[] {
   return scanRoots(root, ctx, visit, (n) => {
@@ -21,15 +27,6 @@ function isString(n: TsNode): boolean {
   return n.type === 'interpreted_string_literal' || n.type === 'raw_string_literal';
 }
 
-function unwrap(n: TsNode): TsNode {
-  let cur = n;
-  while (cur.type === 'parenthesized_expression') {
-    const inner = cur.namedChildren.find((c) => c && c.type !== 'comment');
-    if (!inner) break;
-    cur = inner;
-  }
-  return cur;
-}
 
 function isLiteralBearing(n: TsNode): boolean {
   const u = unwrap(n);
@@ -261,24 +258,6 @@ function literalKey(k: TsNode, path: KeyPath, scan: RootScanner): string {
   return inner.text;
 }
 
-function chainOperands(n: TsNode): TsNode[] {
-  const op = n.childForFieldName('operator')?.type;
-  const out: TsNode[] = [];
-  let cur: TsNode = n;
-  for (;;) {
-    const right = cur.childForFieldName('right');
-    if (right) out.push(right);
-    const left = cur.childForFieldName('left');
-    if (!left) break;
-    if (left.type === 'binary_expression' && left.childForFieldName('operator')?.type === op) {
-      cur = left;
-      continue;
-    }
-    out.push(left);
-    break;
-  }
-  return out.reverse();
-}
 
 function lowerCall(n: TsNode, path: KeyPath, scan: RootScanner, depth: number): Node {
   const ctx = scan.ctx;

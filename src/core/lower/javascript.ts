@@ -4,7 +4,11 @@ import type { Node as TsNode } from 'web-tree-sitter';
 import type { KeyPath, Node, ObjEntry, Opaque } from '../model';
 import type { LowerContext } from './context';
 import { decodeEscapes } from './embedded';
-import { MAX_EXPR_DEPTH, RootScanner, makeStr, operatorOpaque, scanRoots, type ScanItem } from './roots';
+import { MAX_EXPR_DEPTH, RootScanner, makeStr, operatorOpaque, scanRoots, type ScanItem, chainOperands, unwrapNodes } from './roots';
+
+function unwrap(n: TsNode): TsNode {
+  return unwrapNodes(n, TRANSPARENT);
+}
 
 export function lowerJavaScript(root: TsNode, ctx: LowerContext): Node[] {
   return scanRoots(root, ctx, visit, (n) => {
@@ -26,15 +30,6 @@ function isStringNode(n: TsNode): boolean {
   return n.type === 'string' || n.type === 'template_string';
 }
 
-function unwrap(n: TsNode): TsNode {
-  let cur = n;
-  while (TRANSPARENT.has(cur.type)) {
-    const inner = cur.namedChildren.find((c) => c && c.type !== 'comment');
-    if (!inner) break;
-    cur = inner;
-  }
-  return cur;
-}
 
 function isModuleLoad(call: TsNode): boolean {
   const fn = call.childForFieldName('function');
@@ -263,25 +258,6 @@ function isExpression(c: TsNode | null): c is TsNode {
   return !!c && c.type !== 'comment';
 }
 
-/** `a + b + c` is nested to the left; its operands are collected without recursion. */
-function chainOperands(n: TsNode): TsNode[] {
-  const op = n.childForFieldName('operator')?.type;
-  const rights: TsNode[] = [];
-  let cur: TsNode = n;
-  for (;;) {
-    const right = cur.childForFieldName('right');
-    if (right) rights.push(right);
-    const left = cur.childForFieldName('left');
-    if (!left) break;
-    if (left.type === 'binary_expression' && left.childForFieldName('operator')?.type === op) {
-      cur = left;
-      continue;
-    }
-    rights.push(left);
-    break;
-  }
-  return rights.reverse();
-}
 
 function lowerObject(n: TsNode, path: KeyPath, scan: RootScanner, depth: number): Node {
   const ctx = scan.ctx;

@@ -3,7 +3,13 @@ import type { Node as TsNode } from 'web-tree-sitter';
 import type { KeyPath, Node, Obj, ObjEntry, Opaque } from '../model';
 import type { LowerContext } from './context';
 import { decodeEscapes, linearMap, type OffsetMap } from './embedded';
-import { MAX_EXPR_DEPTH, RootScanner, joinPieces, makeStr, operatorOpaque, scanRoots, type ScanItem } from './roots';
+import { MAX_EXPR_DEPTH, RootScanner, joinPieces, makeStr, operatorOpaque, scanRoots, type ScanItem, chainOperands, unwrapNodes } from './roots';
+
+const PARENS: ReadonlySet<string> = new Set(['parenthesized_expression']);
+
+function unwrap(n: TsNode): TsNode {
+  return unwrapNodes(n, PARENS);
+}
 
 export function lowerPython(root: TsNode, ctx: LowerContext): Node[] {
   return scanRoots(root, ctx, visit, (n) => {
@@ -17,15 +23,6 @@ const SERIALISERS = new Set(['json.dumps']);
 const SKIPPED = new Set(['comment', 'import_statement', 'import_from_statement', 'future_import_statement']);
 const OPERATORS = new Set(['binary_operator', 'boolean_operator', 'comparison_operator', 'conditional_expression', 'not_operator', 'unary_operator', 'await']);
 
-function unwrap(n: TsNode): TsNode {
-  let cur = n;
-  while (cur.type === 'parenthesized_expression') {
-    const inner = cur.namedChildren.find((c) => c && c.type !== 'comment');
-    if (!inner) break;
-    cur = inner;
-  }
-  return cur;
-}
 
 function isLiteralBearing(n: TsNode): boolean {
   const u = unwrap(n);
@@ -206,25 +203,6 @@ function isExpression(c: TsNode | null): c is TsNode {
   return !!c && c.type !== 'comment';
 }
 
-/** `a + b + c` (and `a or b or c`) nest to the left; operands are collected without recursion. */
-function chainOperands(n: TsNode): TsNode[] {
-  const op = n.childForFieldName('operator')?.type;
-  const out: TsNode[] = [];
-  let cur: TsNode = n;
-  for (;;) {
-    const right = cur.childForFieldName('right');
-    if (right) out.push(right);
-    const left = cur.childForFieldName('left');
-    if (!left) break;
-    if (left.type === n.type && left.childForFieldName('operator')?.type === op) {
-      cur = left;
-      continue;
-    }
-    out.push(left);
-    break;
-  }
-  return out.reverse();
-}
 
 function dictKey(k: TsNode, path: KeyPath, scan: RootScanner): string {
   const u = unwrap(k);

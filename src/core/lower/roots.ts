@@ -135,3 +135,34 @@ export function operatorOpaque(ctx: LowerContext, node: TsNode, path: KeyPath, o
 export function isBareOpaque(n: Node): boolean {
   return n.kind === 'opaque' && !n.args && !n.kwargs && n.callee === undefined;
 }
+
+/** `a + b + c` is nested to the left; its operands in source order, collected without recursion. */
+export function chainOperands(n: TsNode): TsNode[] {
+  const op = n.childForFieldName('operator')?.type;
+  const out: TsNode[] = [];
+  let cur: TsNode = n;
+  for (;;) {
+    const right = cur.childForFieldName('right');
+    if (right) out.push(right);
+    const left = cur.childForFieldName('left');
+    if (!left) break;
+    if (left.type === n.type && left.childForFieldName('operator')?.type === op) {
+      cur = left;
+      continue;
+    }
+    out.push(left);
+    break;
+  }
+  return out.reverse();
+}
+
+/** The expression inside any number of wrapper nodes (parentheses; TypeScript `as`, `satisfies`, `!`). */
+export function unwrapNodes(n: TsNode, wrappers: ReadonlySet<string>): TsNode {
+  let cur = n;
+  while (wrappers.has(cur.type)) {
+    const inner = cur.namedChildren.find((c) => c && c.type !== 'comment');
+    if (!inner) break;
+    cur = inner;
+  }
+  return cur;
+}
