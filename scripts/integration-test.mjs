@@ -119,8 +119,10 @@ async function runGroup(group, csDir, chromium) {
     ];
     const target = ws.folder ? `folder=${encodeURIComponent(ws.folder)}` : `workspace=${encodeURIComponent(ws.workspace)}`;
     await page.goto(`${base}/?${target}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
-    const timeout = new Promise((r) => setTimeout(() => r('timeout'), GROUP_TIMEOUT_MS));
-    const code = await Promise.race([exited, timeout]);
+    let timer;
+    const timeout = new Promise((r) => (timer = setTimeout(() => r('timeout'), GROUP_TIMEOUT_MS)));
+    // A pending group timer would keep this process alive for minutes after the last group.
+    const code = await Promise.race([exited, timeout]).finally(() => clearTimeout(timer));
     const resultFile = path.join(outDir, `${group.name}.json`);
     const summary = existsSync(resultFile) ? JSON.parse(readFileSync(resultFile, 'utf8')) : undefined;
     const seconds = ((Date.now() - started) / 1000).toFixed(1);
