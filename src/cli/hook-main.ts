@@ -6,7 +6,7 @@ import { stagedInput } from '../core/review/inputs';
 import { outcomeText } from '../core/review/report';
 import type { ReviewedFinding } from '../core/review/policy';
 import { mark, span, spanAsync } from '../core/trace';
-import type { CliIO } from './io';
+import { processIO, type CliIO } from './io';
 import { VERSION } from './version';
 
 function label(r: ReviewedFinding): string {
@@ -56,14 +56,7 @@ async function hookMain(argv: string[], io: CliIO): Promise<number> {
 }
 
 mark('hook.js evaluated');
-const io: CliIO = {
-  cwd: process.cwd(),
-  env: process.env,
-  stdout: (t) => process.stdout.write(t),
-  stderr: (t) => process.stderr.write(t),
-  isTTY: !!process.stdout.isTTY,
-  stdin: process.stdin,
-};
+const io = processIO();
 hookMain(process.argv.slice(2), io).then(
   (code) => {
     process.exitCode = code;

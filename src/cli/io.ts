@@ -28,3 +28,15 @@ export interface Command {
   usage: string;
   run(args: string[], io: CliIO): Promise<number>;
 }
+
+/** The real process's streams, cwd and environment, for the entry points. */
+export function processIO(): CliIO {
+  return {
+    cwd: process.cwd(),
+    env: process.env,
+    stdout: (t) => process.stdout.write(t),
+    stderr: (t) => process.stderr.write(t),
+    isTTY: !!process.stdout.isTTY,
+    stdin: process.stdin,
+  };
+}

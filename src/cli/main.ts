@@ -7,7 +7,7 @@ import { didYouMean } from '../core/rules-validate';
 import { COMMANDS } from './commands/table';
 import type { ReviewTools } from '../core/review/engine';
 import { FULL_TOOLS } from './review-run';
-import { EXIT_ERROR, UsageError, type CliIO } from './io';
+import { EXIT_ERROR, processIO, UsageError, type CliIO } from './io';
 import { VERSION } from './version';
 
 function usage(): string {
@@ -90,14 +90,7 @@ export function useBundledGrammars(): void {
 
 if (require.main === module) {
   useBundledGrammars();
-  const io: CliIO = {
-    cwd: process.cwd(),
-    env: process.env,
-    stdout: (t) => process.stdout.write(t),
-    stderr: (t) => process.stderr.write(t),
-    isTTY: !!process.stdout.isTTY,
-    stdin: process.stdin,
-  };
+  const io = processIO();
   main(process.argv.slice(2), io).then(
     (code) => {
       process.exitCode = code;

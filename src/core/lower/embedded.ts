@@ -14,6 +14,28 @@ export function linearMap(start: number): OffsetMap {
 const SIMPLE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', b: '\b', f: '\f', v: '\v', '0': '\0', a: '\x07', e: '\x1b' };
 
 /**
+ * One backslash escape at `text[i]` (the backslash) in a language with the given simple escapes
+ * and hex escapes (`u` -> 4 digits, ...): the decoded text and the source length it consumed.
+ * Unknown or malformed escapes are kept as written.
+ */
+export function decodeBackslashEscape(
+  text: string,
+  i: number,
+  simple: Readonly<Record<string, string>>,
+  hexLengths: Readonly<Record<string, number>>,
+): { decoded: string; len: number } {
+  const n = text[i + 1];
+  const hexLen = hexLengths[n] ?? 0;
+  if (hexLen) {
+    const hex = text.slice(i + 2, i + 2 + hexLen);
+    if (hex.length === hexLen && /^[0-9a-fA-F]+$/.test(hex) && parseInt(hex, 16) <= 0x10ffff) {
+      return { decoded: String.fromCodePoint(parseInt(hex, 16)), len: 2 + hexLen };
+    }
+  }
+  return { decoded: simple[n] ?? '\\' + n, len: 2 };
+}
+
+/**
  * Decodes backslash escapes (JSON, JS, Python, Go, HCL all share the common ones) and keeps, for
  * each decoded UTF-16 unit, the offset of the source character it came from.
  */

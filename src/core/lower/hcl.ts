@@ -3,7 +3,7 @@
 import type { Node as TsNode } from 'web-tree-sitter';
 import type { KeyPath, Node, Obj, ObjEntry, Opaque, Str } from '../model';
 import type { LowerContext } from './context';
-import { attachEmbedded, type OffsetMap } from './embedded';
+import { attachEmbedded, decodeBackslashEscape, type OffsetMap } from './embedded';
 
 /** Nesting beyond this becomes opaque: hostile input must not exhaust the stack. */
 const MAX_DEPTH = 500;
@@ -181,18 +181,7 @@ function decodeTemplateText(text: string, start: number, end: number, backslashe
       continue;
     }
     if (backslashes && c === '\\' && i + 1 < end) {
-      const n = text[i + 1];
-      let decoded = HCL_ESCAPES[n];
-      let len = 2;
-      const hexLen = n === 'u' ? 4 : n === 'U' ? 8 : 0;
-      if (hexLen) {
-        const hex = text.slice(i + 2, i + 2 + hexLen);
-        if (hex.length === hexLen && /^[0-9a-fA-F]+$/.test(hex) && parseInt(hex, 16) <= 0x10ffff) {
-          decoded = String.fromCodePoint(parseInt(hex, 16));
-          len = 2 + hexLen;
-        }
-      }
-      decoded ??= '\\' + n;
+      const { decoded, len } = decodeBackslashEscape(text, i, HCL_ESCAPES, { u: 4, U: 8 });
       for (let k = 0; k < decoded.length; k++) {
         chars.push(decoded[k]);
         offsets.push(i);

@@ -3,7 +3,7 @@
 import type { Node as TsNode } from 'web-tree-sitter';
 import type { Arr, KeyPath, Node, Obj, SourceRange, Str } from '../model';
 import type { LowerContext } from './context';
-import { attachEmbedded, type OffsetMap } from './embedded';
+import { attachEmbedded, decodeBackslashEscape, type OffsetMap } from './embedded';
 
 /** Nesting (arrays, inline tables, dotted keys) beyond this becomes opaque. */
 const MAX_DEPTH = 500;
@@ -208,17 +208,7 @@ function decodeString(node: TsNode, ctx: LowerContext): { value: string; map: Of
           continue;
         }
       }
-      let decoded = TOML_ESCAPES[n];
-      let len = 2;
-      const hexLen = n === 'u' ? 4 : n === 'U' ? 8 : n === 'x' ? 2 : 0;
-      if (hexLen) {
-        const hex = text.slice(i + 2, i + 2 + hexLen);
-        if (hex.length === hexLen && /^[0-9a-fA-F]+$/.test(hex) && parseInt(hex, 16) <= 0x10ffff) {
-          decoded = String.fromCodePoint(parseInt(hex, 16));
-          len = 2 + hexLen;
-        }
-      }
-      decoded ??= '\\' + n;
+      const { decoded, len } = decodeBackslashEscape(text, i, TOML_ESCAPES, { u: 4, U: 8, x: 2 });
       for (let k = 0; k < decoded.length; k++) {
         chars.push(decoded[k]);
         offsets.push(i);
