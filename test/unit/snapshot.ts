@@ -46,6 +46,8 @@ export function renderDoc(doc: Doc): unknown {
 /** Compares `value` with the snapshot file, writing it when missing or when UPDATE_SNAPSHOTS=1. */
 export function matchSnapshot(value: unknown, file: string): void {
   const text = JSON.stringify(value, null, 2) + '\n';
+  // In CI a missing snapshot is a forgotten file, not a first run: writing it would pass blindly.
+  if (!existsSync(file) && process.env.CI && process.env.UPDATE_SNAPSHOTS !== '1') assert.fail(`snapshot ${file} is missing (run UPDATE_SNAPSHOTS=1 npm test and commit it)`);
   if (process.env.UPDATE_SNAPSHOTS === '1' || !existsSync(file)) {
     mkdirSync(path.dirname(file), { recursive: true });
     writeFileSync(file, text);
