@@ -126,5 +126,5 @@ export async function analyzeParallel(
 }
 
 function failedResult(path: string, why: string): AnalysisResult {
-  return { findings: [], notes: [{ path, level: 'error', message: `could not analyse: ${why}` }], analysed: false };
+  return { findings: [], notes: [{ path, level: 'error', message: `not analysed: ${why}` }], analysed: false };
 }

@@ -1,5 +1,6 @@
 // One file's change -> findings and notes: decode, detect language, parse, run detectors, apply rules.
 import { minimatch } from 'minimatch';
+import { BudgetExceeded, newBudget, withinBudget } from './budget';
 import { DETECTORS } from './detectors/registry';
 import { maskFindings } from './endpoints/document-secrets';
 import type { Detector, DetectorContext, SiblingDocs } from './detectors/detector';
@@ -103,12 +104,15 @@ export async function analyzeChange(change: FileChange, opts: AnalyzeOptions): P
   }
   if (after.lossy) notes.push({ path, level: 'warning', message: 'invalid UTF-8 replaced with U+FFFD; positions after it may be approximate' });
 
+  // One allowance for lowering both sides and running every detector: a file that cannot be
+  // analysed within it is reported as not analysed (an error note: the hook blocks on it).
+  const budget = newBudget(after.text.length + (opts.mode === 'diff' && change.before ? byteLength(change.before) : 0));
   let beforeDoc: Doc | undefined;
   let afterDoc: Doc;
   try {
-    afterDoc = opts.parse ? await opts.parse('after', path, after.text, language) : await parseDocument(path, after.text, language);
+    afterDoc = opts.parse ? await opts.parse('after', path, after.text, language) : await parseDocument(path, after.text, language, budget);
   } catch (err) {
-    return skip('error', `could not analyse (${language}): ${errorMessage(err)}`);
+    return skip('error', `not analysed (${language}): ${errorMessage(err)}`);
   }
   if (afterDoc.problems.length) {
     const first = afterDoc.problems[0];
@@ -122,8 +126,9 @@ export async function analyzeChange(change: FileChange, opts: AnalyzeOptions): P
     const before = byteLength(change.before) > rules.maxFileBytes ? undefined : decode(change.before);
     if (before?.ok) {
       try {
-        beforeDoc = opts.parse ? await opts.parse('before', path, before.text, language) : await parseDocument(path, before.text, language);
+        beforeDoc = opts.parse ? await opts.parse('before', path, before.text, language) : await parseDocument(path, before.text, language, budget);
       } catch (err) {
+        if (err instanceof BudgetExceeded) return skip('error', `not analysed (${language}): the before version's ${errorMessage(err)}`);
         notes.push({ path, level: 'warning', message: `could not parse the before version (${errorMessage(err)}); treating every risk as new` });
       }
     } else {
@@ -133,6 +138,7 @@ export async function analyzeChange(change: FileChange, opts: AnalyzeOptions): P
 
   const ctx: DetectorContext = { rules, isProductionFile: isProductionPath(path, rules), mode: opts.mode };
   const findings: Finding[] = [];
+  let stopped: string | undefined;
   for (const detector of [...DETECTORS, ...(opts.extraDetectors ?? [])]) {
     try {
       if (detector.siblings && opts.siblings) {
@@ -146,7 +152,8 @@ export async function analyzeChange(change: FileChange, opts: AnalyzeOptions): P
         delete ctx.sibling;
         delete ctx.siblingPaths;
       }
-      for (const f of detector.run(beforeDoc, afterDoc, ctx)) {
+      const produced = withinBudget(budget, `detector ${detector.family}`, () => [...detector.run(beforeDoc, afterDoc, ctx)]);
+      for (const f of produced) {
         const o = rules.override(f.ruleId);
         if (o?.off) continue;
         if (isSuppressed(rules.config, f.fingerprint)) continue;
@@ -154,11 +161,20 @@ export async function analyzeChange(change: FileChange, opts: AnalyzeOptions): P
         findings.push(f);
       }
     } catch (err) {
+      if (err instanceof BudgetExceeded) {
+        stopped = errorMessage(err);
+        break;
+      }
       notes.push({ path, level: 'error', message: `detector ${detector.family} failed: ${errorMessage(err)}` });
     }
   }
   maskFindings(findings, [beforeDoc, afterDoc]);
   findings.sort(compareFindings);
+  if (stopped) {
+    // What was found stays reported; the file as a whole was not analysed.
+    notes.push({ path, level: 'error', message: `not analysed (${language}): ${stopped}; findings of the remaining detectors are missing` });
+    return { findings, notes, analysed: false };
+  }
   return { findings, notes, analysed: true };
 }
 

@@ -1,6 +1,7 @@
 // The Finding every detector emits, its severity scale and its stable fingerprint.
 import { createHash } from 'node:crypto';
 import type { Doc, KeyPath, Node, SourceRange } from './model';
+import { checkBudget } from './budget';
 import { formatPath } from './model';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low';
@@ -92,6 +93,7 @@ export interface FindingInput {
 
 /** Builds a Finding with its range, fingerprint and, unless given, an `after` snippet. */
 export function makeFinding(input: FindingInput): Finding {
+  checkBudget();
   const range = input.range ?? input.node?.range;
   if (!range) throw new Error(`finding ${input.ruleId} in ${input.doc.path} has neither node nor range`);
   const keyPath = input.keyPath ?? input.node?.path;

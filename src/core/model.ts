@@ -1,5 +1,6 @@
 // The neutral document model every detector works on. Per-language lowering (src/core/lower/*)
 // turns a tree-sitter tree into these nodes; detectors never see syntax.
+import { checkBudget } from './budget';
 
 /** 1-based lines and columns (like SARIF); offsets are 0-based UTF-16 indices into the text. */
 export interface SourceRange {
@@ -135,6 +136,7 @@ export function resolve(node: Node): Node {
 
 /** Every value under `key` (repeated keys and arrays flattened), embedded documents resolved. */
 export function values(obj: Node | undefined, key: string): Node[] {
+  checkBudget();
   if (!obj || obj.kind !== 'object') return [];
   const out: Node[] = [];
   for (const e of obj.entries) {
@@ -148,6 +150,7 @@ export function values(obj: Node | undefined, key: string): Node[] {
 
 /** The first value under `key`, embedded documents resolved. */
 export function get(obj: Node | undefined, key: string): Node | undefined {
+  checkBudget();
   if (!obj || obj.kind !== 'object') return undefined;
   const e = obj.entries.find((x) => x.key === key);
   return e ? resolve(e.value) : undefined;
@@ -197,6 +200,7 @@ export function walk(node: Node, visit: Visitor, parent?: Node): void {
   const seen = new Set<Node>();
   while (stack.length) {
     const [n, p] = stack.pop()!;
+    checkBudget();
     if (seen.has(n)) continue;
     seen.add(n);
     if (visit(n, p) === 'skip') continue;

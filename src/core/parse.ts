@@ -1,5 +1,6 @@
 // Text -> Doc: parse with the language's grammar and lower into the neutral model.
 import type { Node as TsNode, Tree } from 'web-tree-sitter';
+import { newBudget, withinBudget, type Budget } from './budget';
 import { discardParser, getParser, usesTreeSitter } from './languages';
 import type { Doc, LanguageId, Node } from './model';
 import { LineIndex } from './text';
@@ -78,13 +79,17 @@ export async function prepareParsers(languages: Iterable<LanguageId>): Promise<v
   await Promise.all([...wanted].map((l) => getParser(l)));
 }
 
-export async function parseDocument(path: string, text: string, language: LanguageId): Promise<Doc> {
+/**
+ * `budget` bounds the lowering (shared with the caller's detectors and other side); without one
+ * the file gets its own (see budget.ts), so lowering is always bounded.
+ */
+export async function parseDocument(path: string, text: string, language: LanguageId, budget: Budget = newBudget(text.length)): Promise<Doc> {
   const lines = new LineIndex(text);
   const embedded: EmbeddedParsers = { json: await getParser('json') };
   if (YAML_EMBEDDING.has(language)) embedded.yaml = await getParser('yaml');
   const ctx = new LowerContext(language, text, lines, embedded);
   const textLowerer = TEXT_LOWERERS[language];
-  if (textLowerer) return { path, language, text, roots: textLowerer(text, ctx), problems: ctx.problems };
+  if (textLowerer) return { path, language, text, roots: withinBudget(budget, 'lowering', () => textLowerer(text, ctx)), problems: ctx.problems };
   if (!usesTreeSitter(language)) throw new Error(`no reader for language ${language}`);
   const lower = LOWERERS[language];
   if (!lower) throw new Error(`no lowering for language ${language}`);
@@ -96,16 +101,19 @@ export async function parseDocument(path: string, text: string, language: Langua
   const parser = await getParser(language);
   let tree: Tree | null = null;
   try {
-    const budget = parseBudgetMs(text.length);
-    const deadline = performance.now() + budget;
+    const parseMs = parseBudgetMs(text.length);
+    const deadline = performance.now() + parseMs;
     tree = parser.parse(text, null, { progressCallback: () => performance.now() > deadline });
     if (!tree) {
       parser.reset();
-      throw new Error(`parsing stopped after ${(budget / 1000).toFixed(0)} s (the grammar's error recovery does not finish on this input)`);
+      throw new Error(`parsing stopped after ${(parseMs / 1000).toFixed(0)} s (the grammar's error recovery does not finish on this input)`);
     }
     const root: TsNode = tree.rootNode;
-    ctx.collectProblems(root);
-    return { path, language, text, roots: lower(root, ctx), problems: ctx.problems };
+    const roots = withinBudget(budget, 'lowering', () => {
+      ctx.collectProblems(root);
+      return lower(root, ctx);
+    });
+    return { path, language, text, roots, problems: ctx.problems };
   } catch (err) {
     // A trap inside a grammar poisons its parser; later files must not inherit it.
     if (err instanceof Error && err.name === 'RuntimeError') {
@@ -135,6 +143,9 @@ export async function lowerTree(path: string, text: string, language: LanguageId
   if (YAML_EMBEDDING.has(language)) embedded.yaml = await getParser('yaml');
   const ctx = new LowerContext(language, text, new LineIndex(text), embedded);
   const root: TsNode = tree.rootNode;
-  ctx.collectProblems(root);
-  return { path, language, text, roots: lower(root, ctx), problems: ctx.problems };
+  const roots = withinBudget(newBudget(text.length), 'lowering', () => {
+    ctx.collectProblems(root);
+    return lower(root, ctx);
+  });
+  return { path, language, text, roots, problems: ctx.problems };
 }

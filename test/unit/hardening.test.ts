@@ -1,8 +1,13 @@
 // Regressions for what the fuzzer and the scaling probes found: each input here once took
 // quadratic time or worse in the module named by its suite.
 import * as assert from 'node:assert/strict';
+import { analyzeChange } from '../../src/core/analyze';
+import { setAnalysisBudget } from '../../src/core/budget';
+import type { Detector } from '../../src/core/detectors/detector';
 import { extractEndpoints } from '../../src/core/endpoints/extract';
-import { setParseBudget } from '../../src/core/parse';
+import { walkDoc, type LanguageId } from '../../src/core/model';
+import { parseDocument, setParseBudget } from '../../src/core/parse';
+import { defaultRules } from '../../src/core/rules';
 import { parse, scanText } from './helpers';
 
 describe('hardening: JavaScript lowering of deep parentheses', () => {
@@ -45,6 +50,40 @@ describe('hardening: parse budget', () => {
     assert.equal(r.analysed, false);
     assert.equal(r.notes.length, 1);
     assert.equal(r.notes[0].level, 'error');
-    assert.match(r.notes[0].message, /could not analyse \(bash\): parsing stopped after/);
+    assert.match(r.notes[0].message, /not analysed \(bash\): parsing stopped after/);
+  });
+});
+
+const WILDCARD_POLICY = '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}\n';
+
+describe('hardening: analysis budget (lowering and detectors)', () => {
+  afterEach(() => setAnalysisBudget(undefined));
+
+  it('reports a file whose lowering runs out of budget as not analysed', async () => {
+    setAnalysisBudget(() => -1);
+    const r = await analyzeChange({ path: 'stack.ts', after: 'const p = { Action: "*", Resource: "*" };\n' }, { rules: defaultRules(), mode: 'scan' });
+    assert.equal(r.analysed, false);
+    assert.deepEqual(r.notes.map((n) => n.level), ['error']);
+    assert.match(r.notes[0].message, /^not analysed \(typescript\): lowering stopped after -?\d+\.\d s/);
+  });
+
+  it('reports a detector that runs out of budget as not analysed, keeping what earlier detectors found', async () => {
+    const spin: Detector = {
+      family: 'spin',
+      rules: [],
+      run(_b, after) {
+        for (;;) walkDoc(after, () => undefined);
+      },
+    };
+    const parse = (_side: 'before' | 'after', path: string, text: string, language: LanguageId) => parseDocument(path, text, language);
+    const rules = defaultRules();
+    const normal = await analyzeChange({ path: 'policy.json', after: WILDCARD_POLICY }, { rules, mode: 'scan' });
+    setAnalysisBudget((chars) => 500 + chars);
+    const r = await analyzeChange({ path: 'policy.json', after: WILDCARD_POLICY }, { rules, mode: 'scan', parse, extraDetectors: [spin] });
+    assert.equal(r.analysed, false);
+    assert.deepEqual(r.findings.map((f) => f.fingerprint), normal.findings.map((f) => f.fingerprint));
+    const last = r.notes[r.notes.length - 1];
+    assert.equal(last.level, 'error');
+    assert.match(last.message, /^not analysed \(json\): detector spin stopped after \d+\.\d s .*; findings of the remaining detectors are missing$/);
   });
 });

@@ -347,13 +347,41 @@ function reportUnresolved(c: Ctx, policy: AwsPolicy, g: Grant, before: Grant[] |
   }
   const res = newOpaque(g.opaqueResources, (b) => b.opaqueResources);
   if (!res.length) return;
-  const sensitive = restrictableAt(g.actions, 'Permissions management', c.cat).length + [...g.actions].filter((a) => ESCALATION_ACTIONS.has(a)).length;
   const beforeLiterals = (before ?? []).flatMap((b) => b.resources).filter((r) => r !== '(implicit)');
   if (before && beforeLiterals.length && !g.resources.length) {
     emit(c, 'iam/aws-unresolved-value', 'low', `Resource is now a variable (${opaqueList(res)}); cannot prove it is narrower than ${q(beforeLiterals[0])} for ${g.actions.size} actions`, res[0].node, `${policy.key}|resource|${res.map((v) => v.text).join(',')}`);
-  } else if (sensitive) {
-    emit(c, 'iam/aws-unresolved-value', 'low', `${sensitive} permissions-management or escalation action${sensitive > 1 ? 's' : ''}${incl(c, g.actions)} granted on a resource that is a variable (${opaqueList(res)}); cannot prove it is narrower than '*'`, res[0].node, `${policy.key}|resource|${res.map((v) => v.text).join(',')}`);
+    return;
   }
+  const sensitive = sensitiveCount(c, g.actions);
+  if (sensitive) {
+    emit(c, 'iam/aws-unresolved-value', 'low', `${sensitive} permissions-management or escalation action${sensitive > 1 ? 's' : ''}${inclOf(c, g.actions)} granted on a resource that is a variable (${opaqueList(res)}); cannot prove it is narrower than '*'`, res[0].node, `${policy.key}|resource|${res.map((v) => v.text).join(',')}`);
+  }
+}
+
+/**
+ * Per-set results for grants' action sets, which are shared (`*`, and one set per repeated pattern
+ * list): a file of 10,000 `Action: "*"` statements counts the 22k actions once, not 10,000 times.
+ */
+const sensitiveCounts = new WeakMap<ReadonlySet<string>, number>();
+const inclNames = new WeakMap<ReadonlySet<string>, string>();
+
+function sensitiveCount(c: Ctx, actions: ReadonlySet<string>): number {
+  let n = sensitiveCounts.get(actions);
+  if (n === undefined) {
+    n = restrictableAt(actions, 'Permissions management', c.cat).length;
+    for (const a of actions) if (ESCALATION_ACTIONS.has(a)) n++;
+    sensitiveCounts.set(actions, n);
+  }
+  return n;
+}
+
+function inclOf(c: Ctx, actions: ReadonlySet<string>): string {
+  let s = inclNames.get(actions);
+  if (s === undefined) {
+    s = incl(c, actions);
+    inclNames.set(actions, s);
+  }
+  return s;
 }
 
 /** Widening of a policy that existed before: actions, resources, principals, conditions, denies. */
@@ -364,7 +392,7 @@ function reportWidening(c: Ctx, policy: AwsPolicy, after: Grant[], before: Grant
     const cond = new Set<string>();
     const princ = new Set<string>();
     const res = new Map<string, Set<string>>();
-    const act = new Map<string, Set<string>>();
+    const act = new Map<string, ReadonlySet<string>>();
     for (const r of g.resources) {
       const unc = uncoveredActions(g, r, g.actions, allowB);
       if (!unc.size) continue;

@@ -155,6 +155,11 @@ class AllActions implements ReadonlySet<string> {
   }
 }
 
+/** Whether a set is what `Action: "*"` grants (every action, known or not). */
+export function isEveryAction(actions: ReadonlySet<string>): boolean {
+  return actions instanceof AllActions;
+}
+
 /** The catalogue, read on first use; throws with the table's path when it is missing or corrupt. */
 export function loadActionCatalog(): ActionCatalog {
   if (catalog) return catalog;

@@ -1,7 +1,8 @@
 // Effective grants: a statement's action patterns expanded against the action catalogue, its
 // resources, principals and conditions normalised, and the question every widening check asks:
 // does one statement's grant cover another's?
-import { expandActionPattern, iamGlob, loadActionCatalog, type ActionCatalog } from './aws-actions';
+import { expandActionPattern, iamGlob, isEveryAction, loadActionCatalog, type ActionCatalog } from './aws-actions';
+import { checkBudget } from '../budget';
 import type { AwsStatement, PolicyValue } from './aws-policy';
 
 export interface Grant {
@@ -32,23 +33,44 @@ function opaque(vals: PolicyValue[] | undefined): PolicyValue[] {
 }
 
 export function grantOf(stmt: AwsStatement, cat: ActionCatalog = loadActionCatalog()): Grant {
-  const actions = new Set<string>();
-  let allActions = false;
   const lit = literal(stmt.actions);
   if (!stmt.notActions && lit.some((p) => p === '*' || p === '*:*')) {
     return { ...grantRest(stmt), actions: cat.allKeySet, allActions: true };
   }
-  if (stmt.notActions) {
-    const excluded = new Set(literal(stmt.notActions).flatMap((p) => expandActionPattern(p, cat)));
-    for (const k of cat.allKeys) if (!excluded.has(k)) actions.add(k);
-    allActions = true;
+  const excludedPatterns = stmt.notActions ? literal(stmt.notActions) : undefined;
+  const key = `${excludedPatterns ? excludedPatterns.join('\0') : '-'}\u0001${lit.join('\0')}`;
+  let memo = expanded.get(cat);
+  if (!memo) {
+    memo = new Map();
+    expanded.set(cat, memo);
   }
-  for (const p of literal(stmt.actions)) {
-    if (p === '*' || p === '*:*') allActions = true;
-    for (const k of expandActionPattern(p, cat)) actions.add(k);
+  let entry = memo.get(key);
+  if (!entry) {
+    const actions = new Set<string>();
+    let allActions = false;
+    if (excludedPatterns) {
+      const excluded = new Set(excludedPatterns.flatMap((p) => expandActionPattern(p, cat)));
+      for (const k of cat.allKeys) if (!excluded.has(k)) actions.add(k);
+      allActions = true;
+    }
+    for (const p of lit) {
+      if (p === '*' || p === '*:*') allActions = true;
+      for (const k of expandActionPattern(p, cat)) actions.add(k);
+    }
+    entry = { actions, allActions };
+    if (memo.size >= MAX_EXPANSIONS) memo.clear();
+    memo.set(key, entry);
   }
-  return { ...grantRest(stmt), actions, allActions };
+  return { ...grantRest(stmt), actions: entry.actions, allActions: entry.allActions };
 }
+
+/**
+ * Expanded action sets by pattern list: a file repeating one statement shape thousands of times
+ * expands it once, and the grants share the set (grants never mutate `actions`), so per-set work
+ * downstream (counts, names) can be cached by identity too.
+ */
+const expanded = new WeakMap<ActionCatalog, Map<string, { actions: ReadonlySet<string>; allActions: boolean }>>();
+const MAX_EXPANSIONS = 512;
 
 function grantRest(stmt: AwsStatement): Omit<Grant, 'actions' | 'allActions'> {
   let resources: string[];
@@ -109,15 +131,25 @@ export interface CoverageOptions {
   ignoreResource?: boolean;
 }
 
-/** Actions of `resource` in grant `g` that no grant in `by` covers. */
-export function uncoveredActions(g: Grant, resource: string, actions: Iterable<string>, by: Grant[], opts: CoverageOptions = {}): Set<string> {
-  const left = new Set(actions);
+/**
+ * Actions of `resource` in grant `g` that no grant in `by` covers. May return `actions` itself when
+ * nothing covers any of it (no copy of a 22k-action `*`); never mutate the result.
+ */
+export function uncoveredActions(g: Grant, resource: string, actions: ReadonlySet<string>, by: Grant[], opts: CoverageOptions = {}): ReadonlySet<string> {
+  let left: Set<string> | undefined;
   for (const t of by) {
-    if (!left.size) break;
+    checkBudget();
+    if (left && !left.size) break;
     if (!opts.ignoreResource && !t.resources.some((tr) => patternCovers(tr, resource))) continue;
     if (!opts.ignorePrincipals && !principalsCovered(g.principals, t.principals)) continue;
     if (!opts.ignoreConditions && !conditionsCovered(g.conditions, t.conditions)) continue;
-    for (const a of left) if (t.actions.has(a)) left.delete(a);
+    if (isEveryAction(t.actions)) return new Set();
+    if (!left) {
+      left = new Set();
+      for (const a of actions) if (!t.actions.has(a)) left.add(a);
+    } else {
+      for (const a of left) if (t.actions.has(a)) left.delete(a);
+    }
   }
-  return left;
+  return left ?? actions;
 }

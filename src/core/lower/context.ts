@@ -1,6 +1,7 @@
 // Shared state and helpers for lowering one tree-sitter tree into the neutral model.
 import type { Node as TsNode, Parser } from 'web-tree-sitter';
 import type { KeyPath, LanguageId, Node, Opaque, ParseProblem, SourceRange } from '../model';
+import { checkBudget } from '../budget';
 import { LineIndex } from '../text';
 
 /** Parsers the lowering may use synchronously for embedded documents (loaded beforehand). */
@@ -25,6 +26,7 @@ export class LowerContext {
   }
 
   range(start: number, end: number): SourceRange {
+    checkBudget();
     if (this.offsetMap) return this.lines.range(this.offsetMap(start), this.offsetMap(end));
     return this.lines.range(start, end);
   }

@@ -3,6 +3,7 @@
 // JavaScript/TypeScript, Python, Go and Bash lowerers.
 import type { Node as TsNode } from 'web-tree-sitter';
 import type { KeyPath, Node, Opaque, Str } from '../model';
+import { checkBudget } from '../budget';
 import type { LowerContext } from './context';
 import { attachEmbedded, type OffsetMap } from './embedded';
 
@@ -62,6 +63,7 @@ export class RootScanner {
   run(visit: Visit, flatString: (node: TsNode) => Node | undefined): Node[] {
     while (this.stack.length) {
       const item = this.stack.pop()!;
+      checkBudget();
       if (item.flat) {
         const s = flatString(item.node);
         if (s) this.addRoot(s);
