@@ -196,31 +196,50 @@ export type Visitor = (node: Node, parent: Node | undefined) => void | 'skip';
  * reachable twice (a shell `--flag value` is both in `args` and in `kwargs`) is visited once.
  */
 export function walk(node: Node, visit: Visitor, parent?: Node): void {
-  const stack: Array<[Node, Node | undefined]> = [[node, parent]];
+  // Parallel stacks and children pushed in reverse straight from the node: every detector walks
+  // every document, so this loop allocates nothing per node.
+  const nodes: Node[] = [node];
+  const parents: Array<Node | undefined> = [parent];
   const seen = new Set<Node>();
-  while (stack.length) {
-    const [n, p] = stack.pop()!;
+  while (nodes.length) {
+    const n = nodes.pop()!;
+    const p = parents.pop();
     checkBudget();
     if (seen.has(n)) continue;
     seen.add(n);
     if (visit(n, p) === 'skip') continue;
-    const children: Node[] = [];
     switch (n.kind) {
       case 'object':
-        for (const e of n.entries) children.push(e.value);
+        for (let i = n.entries.length - 1; i >= 0; i--) {
+          nodes.push(n.entries[i].value);
+          parents.push(n);
+        }
         break;
       case 'array':
-        children.push(...n.items);
+        for (let i = n.items.length - 1; i >= 0; i--) {
+          nodes.push(n.items[i]);
+          parents.push(n);
+        }
         break;
       case 'string':
-        if (n.embedded) children.push(n.embedded);
+        if (n.embedded) {
+          nodes.push(n.embedded);
+          parents.push(n);
+        }
         break;
       case 'opaque':
-        if (n.args) children.push(...n.args);
-        if (n.kwargs) children.push(n.kwargs);
+        if (n.kwargs) {
+          nodes.push(n.kwargs);
+          parents.push(n);
+        }
+        if (n.args) {
+          for (let i = n.args.length - 1; i >= 0; i--) {
+            nodes.push(n.args[i]);
+            parents.push(n);
+          }
+        }
         break;
     }
-    for (let i = children.length - 1; i >= 0; i--) stack.push([children[i], n]);
   }
 }
 

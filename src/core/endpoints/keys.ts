@@ -1,15 +1,27 @@
 // What a key name says about its value: a host or URL, or a Kubernetes context.
 import type { KeyPath } from '../model';
 
-/** `DB_HOST`, `dbHost`, `spring.datasource.url`, `bootstrap-servers` -> lower-case word tokens. */
-export function keyTokens(key: string): string[] {
-  return key
-    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
-    .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
-    .toLowerCase()
-    .split(/[^a-z0-9]+/)
-    .filter(Boolean);
+/**
+ * `DB_HOST`, `dbHost`, `spring.datasource.url`, `bootstrap-servers` -> lower-case word tokens.
+ * Cached: every string's key path is tokenised by several checks, and a repository has few
+ * distinct keys. The result is shared; never mutate it.
+ */
+export function keyTokens(key: string): readonly string[] {
+  let t = tokenCache.get(key);
+  if (!t) {
+    t = key
+      .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+      .replace(/([A-Z]+)([A-Z][a-z])/g, '$1 $2')
+      .toLowerCase()
+      .split(/[^a-z0-9]+/)
+      .filter(Boolean);
+    if (tokenCache.size >= 4096) tokenCache.clear();
+    tokenCache.set(key, t);
+  }
+  return t;
 }
+
+const tokenCache = new Map<string, readonly string[]>();
 
 const HOST_WORDS = new Set([
   'host', 'hosts', 'hostname', 'hostnames', 'server', 'servers', 'endpoint', 'endpoints', 'address', 'addr',
