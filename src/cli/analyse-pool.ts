@@ -41,6 +41,7 @@ export async function analyzeParallel(
   mode: 'scan' | 'diff',
   jobs: number,
   siblingFiles?: ReadonlyMap<string, { before?: string; after?: string }>,
+  extras: { testDetector?: boolean } = {},
 ): Promise<AnalysisResult[]> {
   const data: AnalyseWorkerData = {
     kind: 'foureyes-analyse',
@@ -49,6 +50,7 @@ export async function analyzeParallel(
     rules: { config: rules.config, source: rules.source },
     mode,
     siblingFiles: siblingFiles ? [...siblingFiles] : undefined,
+    testDetector: extras.testDetector === true,
   };
   const results: AnalysisResult[] = [];
   const source = changes[Symbol.iterator]();

@@ -2,6 +2,7 @@
 // the pool sends, one at a time, and posts each result back.
 import { parentPort, workerData } from 'node:worker_threads';
 import { analyzeChange, errorMessage, type AnalysisResult, type FileChange } from '../core/analyze';
+import { testMarkerDetector } from '../core/detectors/test-marker';
 import { setIamDataDir } from '../core/iam/aws-actions';
 import { setGrammarDir } from '../core/languages';
 import { resolveRules, type RulesConfig } from '../core/rules';
@@ -16,6 +17,8 @@ export interface AnalyseWorkerData {
   mode: 'scan' | 'diff';
   /** Entries of the change set's sibling map (see `fileSiblings`). */
   siblingFiles?: Array<[string, { before?: string; after?: string }]>;
+  /** Add the test-only marker detector (FOUREYES_TEST_DETECTOR in the review commands). */
+  testDetector?: boolean;
 }
 
 export interface AnalyseTask {
@@ -31,13 +34,14 @@ function serve(data: AnalyseWorkerData): void {
   setIamDataDir(data.iamDataDir);
   const rules = resolveRules(data.rules.config, data.rules.source);
   const siblings = data.siblingFiles ? fileSiblings(new Map(data.siblingFiles)) : undefined;
+  const extraDetectors = data.testDetector ? [testMarkerDetector] : [];
   // Tasks are analysed strictly one after another: a parser is shared per language.
   let chain = Promise.resolve();
   port.on('message', (task: AnalyseTask) => {
     chain = chain.then(async () => {
       let reply: AnalyseReply;
       try {
-        reply = { index: task.index, result: await analyzeChange(task.change, { rules, mode: data.mode, siblings }) };
+        reply = { index: task.index, result: await analyzeChange(task.change, { rules, mode: data.mode, siblings, extraDetectors }) };
       } catch (err) {
         reply = { index: task.index, error: errorMessage(err) };
       }

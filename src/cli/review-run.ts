@@ -9,12 +9,22 @@ import { analysisVersion, cacheDirFor, runReview, type ReviewOutcome, type Revie
 import { rangeInput, stagedInput, type ReviewInput } from '../core/review/inputs';
 import type { ReviewedFinding } from '../core/review/policy';
 import { weakeningFindings } from '../core/review/weakening';
+import { analyzeParallel, defaultJobs, PARALLEL_MIN_FILES } from './analyse-pool';
+import { spanAsync } from '../core/trace';
 import type { CliIO } from './io';
 import { VERSION } from './version';
 
+const testDetector = () => process.env.FOUREYES_TEST_DETECTOR === '1';
+
 export const FULL_TOOLS: ReviewTools = {
-  analyze: (change, rules) =>
-    analyzeChange(change, { rules, mode: 'diff', extraDetectors: process.env.FOUREYES_TEST_DETECTOR === '1' ? [testMarkerDetector] : [] }),
+  analyze: (change, rules) => analyzeChange(change, { rules, mode: 'diff', extraDetectors: testDetector() ? [testMarkerDetector] : [] }),
+  // Large change sets (a big merge, `verify` over a long range) go to the worker pool, past the
+  // same measured threshold as scan; results come back in input order, equal to one by one.
+  analyzeMany: async (changes, rules) => {
+    const jobs = defaultJobs(process.env);
+    if (jobs < 2 || changes.length < PARALLEL_MIN_FILES) return [];
+    return spanAsync(`analyze ${changes.length} files on ${jobs} workers`, () => analyzeParallel(changes, rules, 'diff', jobs, undefined, { testDetector: testDetector() }));
+  },
   resolve: (config, source) => resolveRules(config, source || undefined),
   parseRules: (text, which) => parseRules(text, which),
   weakenings: weakeningFindings,

@@ -20,6 +20,11 @@ export interface ReviewTools {
   parseRules?(text: string, which: string): RulesConfig;
   /** Full analysis of one change; absent on the hook's fast path. */
   analyze?(change: { path: string; before: Buffer | null; after: Buffer }, rules: ResolvedRules): Promise<AnalysisResult>;
+  /**
+   * Analyses many changes at once (worker threads for large change sets), results in input order
+   * and equal to `analyze` one by one. Optional: without it the engine calls `analyze` per file.
+   */
+  analyzeMany?(changes: Array<{ path: string; before: Buffer | null; after: Buffer }>, rules: ResolvedRules): Promise<AnalysisResult[]>;
   resolve?(config: RulesConfig, source: string): ResolvedRules;
   weakenings?(base: RulesConfig, target: RulesConfig, targetText: string): Finding[];
   /** Gets ready to analyse these paths (grammars loaded side by side), while the blobs are read. */
@@ -122,6 +127,7 @@ export async function runReview(input: ReviewInput, tools: ReviewTools, opts: Re
   if (needs.length && tools.analyze && tools.resolve) {
     const resolved = tools.resolve(targetConfig ?? {}, input.targetRules ? path.join(input.root, RULES_FILE) : '');
     const [blobs] = await Promise.all([readBlobs(input, needs.flatMap((n) => [n.before, n.after])), tools.prepare?.(needs.map((n) => n.path))]);
+    const ready: Array<{ need: (typeof needs)[number]; change: { path: string; before: Buffer | null; after: Buffer } }> = [];
     for (const n of needs) {
       const after = blobs.get(n.after);
       if (!after) {
@@ -129,9 +135,13 @@ export async function runReview(input: ReviewInput, tools: ReviewTools, opts: Re
         continue;
       }
       const before = n.before ? (blobs.get(n.before) ?? null) : null;
-      const r = await spanAsync(`analyze ${n.path}`, () => tools.analyze!({ path: n.path, before, after }, resolved));
-      results.set(n.key, r);
-      cache.set(n.key, r);
+      ready.push({ need: n, change: { path: n.path, before, after } });
+    }
+    const analysed = tools.analyzeMany ? await tools.analyzeMany(ready.map((r) => r.change), resolved) : [];
+    for (const [i, { need, change }] of ready.entries()) {
+      const r = analysed[i] ?? (await spanAsync(`analyze ${need.path}`, () => tools.analyze!(change, resolved)));
+      results.set(need.key, r);
+      cache.set(need.key, r);
     }
   }
   span('cache save', () => cache.save());
