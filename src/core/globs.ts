@@ -6,6 +6,35 @@ export const MAX_GLOBS = 1000;
 export const MAX_GLOB_LENGTH = 1000;
 /** `{a,b}{c,d}...` multiplies; minimatch compiles one regular expression per expansion. */
 export const MAX_BRACE_EXPANSIONS = 1000;
+/**
+ * Wildcards in one segment become `.*`-like runs in one regular expression, and a failing match
+ * backtracks through every way of splitting the segment among them: n^k steps. Measured on a
+ * 255-character segment: 3 runs take milliseconds, 4 take seconds, 5 do not finish in a minute.
+ */
+export const MAX_WILDCARDS_PER_SEGMENT = 3;
+/** Each `**` retries the rest of the pattern at every depth: d^k steps (4 at depth 100: a second). */
+export const MAX_GLOBSTARS = 3;
+
+/**
+ * What makes a wildcard pattern's matching time blow up, or undefined. `separators` splits the
+ * pattern into the segments a wildcard cannot cross (`/` for paths, `.` and brackets for key
+ * paths). Extglob groups (`*(a|b)`, `+(...)`) count as wildcards.
+ */
+export function wildcardProblem(pattern: string, separators: RegExp = /\//): string | undefined {
+  let globstars = 0;
+  for (const segment of pattern.split(separators)) {
+    if (segment === '**') {
+      globstars++;
+      continue;
+    }
+    const runs = (segment.match(/\*+|[?+@!]\(/g) ?? []).length;
+    if (runs > MAX_WILDCARDS_PER_SEGMENT) {
+      return `${runs} wildcards in one segment ('${segment.length > 40 ? segment.slice(0, 40) + '...' : segment}'); the limit is ${MAX_WILDCARDS_PER_SEGMENT}, since matching time grows as the segment length to that power`;
+    }
+  }
+  if (globstars > MAX_GLOBSTARS) return `${globstars} '**' segments; the limit is ${MAX_GLOBSTARS}, since each one multiplies matching time by the path depth`;
+  return undefined;
+}
 
 /**
  * How many patterns brace expansion turns `pattern` into, computed without expanding, capped at
@@ -96,6 +125,8 @@ export function globProblem(pattern: string): string | undefined {
   if (/\\[A-Za-z0-9]/.test(pattern)) {
     return 'use forward slashes in globs; a backslash escapes the next character';
   }
+  const wild = wildcardProblem(pattern);
+  if (wild) return wild;
   const expansions = braceExpansionCount(pattern, MAX_BRACE_EXPANSIONS + 1);
   if (expansions > MAX_BRACE_EXPANSIONS) {
     return `brace expansion yields more than ${MAX_BRACE_EXPANSIONS} patterns; split it or use * instead`;

@@ -1,7 +1,7 @@
 // Validating rules-file text against schema/rules.schema.json (through the validator generated at
 // build time) plus what a schema cannot say: bounded globs, unique seniors, duplicate keys.
 import { findNodeAtLocation, parseTree, stripComments, printParseErrorCode, type Node as JsonNode, type ParseError } from 'jsonc-parser';
-import { globProblem, MAX_GLOBS } from './globs';
+import { globProblem, MAX_GLOBS, wildcardProblem } from './globs';
 import { RULES_SCHEMA, validateRulesSchema } from './rules-schema.generated';
 import { LineIndex } from './text';
 
@@ -70,6 +70,7 @@ export function validateRulesText(text: string, knownRuleIds: readonly string[] 
 
   checkGlobs(value, (path, message) => errors.push(at(locate(path), formatKeyPath(path), message)));
   checkSeniors(value, (path, message) => errors.push(at(locate(path), formatKeyPath(path), message)));
+  checkKeyPatterns(value, (path, message) => errors.push(at(locate(path), formatKeyPath(path), message)));
   if (knownRuleIds.length) {
     const flagged = new Set(errors.map((e) => e.keyPath));
     checkRuleIds(value, knownRuleIds, (path, message) => {
@@ -364,6 +365,8 @@ function globsIn(value: unknown): Array<{ path: Seg[]; glob: string }> {
   add(['production', 'paths'], prod.paths);
   add(['production', 'kubeContexts'], prod.kubeContexts);
   add(['production', 'hosts'], prod.hosts);
+  add(['production', 'urls'], prod.urls);
+  add(['production', 'gcpProjects'], prod.gcpProjects);
   const drift = obj(root.drift);
   if (drift.pins && typeof drift.pins === 'object' && !Array.isArray(drift.pins)) {
     for (const glob of Object.keys(drift.pins)) out.push({ path: ['drift', 'pins', glob], glob });
@@ -388,6 +391,25 @@ function checkGlobs(value: unknown, report: Report): void {
     if (problem) report(g.path, problem);
   }
 }
+
+/** Key patterns of the drift section: each segment becomes a regular expression (drift/keys.ts). */
+function checkKeyPatterns(value: unknown, report: Report): void {
+  const obj = (v: unknown): Record<string, unknown> => (v && typeof v === 'object' && !Array.isArray(v) ? (v as Record<string, unknown>) : {});
+  const drift = obj(obj(value).drift);
+  const check = (where: Seg[], p: string) => {
+    const problem = wildcardProblem(p, KEY_SEPARATORS);
+    if (problem) report(where, problem);
+  };
+  for (const section of ['protect', 'environments'] as const) {
+    const list = drift[section];
+    if (Array.isArray(list)) list.forEach((entry, i) => strings(obj(entry).keys).forEach(([j, p]) => check(j === undefined ? ['drift', section, i, 'keys'] : ['drift', section, i, 'keys', j], p)));
+  }
+  const pins = drift.pins;
+  if (Array.isArray(pins)) pins.forEach((entry, i) => Object.keys(obj(obj(entry).keys)).forEach((p) => check(['drift', 'pins', i, 'keys', p], p)));
+  else for (const [glob, keys] of Object.entries(obj(pins))) for (const p of Object.keys(obj(keys))) check(['drift', 'pins', glob, p], p);
+}
+
+const KEY_SEPARATORS = /[.[\]]/;
 
 function checkSeniors(value: unknown, report: Report): void {
   const seniors = (value as { seniors?: unknown }).seniors;

@@ -2,7 +2,8 @@ import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import Ajv from 'ajv';
-import { braceExpansionCount, globProblem } from '../../src/core/globs';
+import { minimatch } from 'minimatch';
+import { braceExpansionCount, globProblem, MAX_GLOBSTARS, MAX_WILDCARDS_PER_SEGMENT } from '../../src/core/globs';
 import { DEFAULT_IGNORE, parseRules, RulesError } from '../../src/core/rules';
 import { RULES_SCHEMA } from '../../src/core/rules-schema.generated';
 import { starterRulesText } from '../../src/core/rules-starter';
@@ -236,6 +237,39 @@ describe('rules file: globs', () => {
     assert.ok(errorsOf(tooMany).includes('1: ignore: has 1001 entries; the limit is 1000'));
     assert.deepEqual(errorsOf(JSON.stringify({ ignore: ['x'.repeat(1001)] })), ['1: ignore[0]: is 1001 characters long; the limit is 1000', '1: ignore[0]: glob is 1001 characters long; the limit is 1000']);
     assert.match(errorsOf(JSON.stringify({ drift: { protect: [{ files: '{a,b}'.repeat(12), keys: ['x'] }] } }))[0], /drift\.protect\[0\]\.files: brace expansion/);
+  });
+});
+
+describe('rules file: patterns whose matching time would blow up', () => {
+  it('rejects more wildcards in one segment, or more ** segments, than matching can bear', () => {
+    assert.equal(globProblem('**/*-prod-*.{yml,yaml}'), undefined);
+    assert.equal(globProblem('a/**/b/**/c/**/*.tf'), undefined);
+    assert.match(globProblem('*a*a*a*a*b')!, /^5 wildcards in one segment \('\*a\*a\*a\*a\*b'\); the limit is 3/);
+    assert.match(globProblem('x/+(a|aa)+(a|aa)+(a|aa)+(a|aa)')!, /4 wildcards in one segment/);
+    assert.match(globProblem('**/a/**/b/**/c/**/d')!, /^4 '\*\*' segments; the limit is 3/);
+  });
+
+  it('the limits are where matching still takes no time on a 255-character segment and a 100-deep path', () => {
+    // Not a timing assertion: the worst case at the limit finishes (5 wildcards would not in minutes).
+    assert.equal(minimatch('a'.repeat(255), '*a'.repeat(MAX_WILDCARDS_PER_SEGMENT) + 'b'), false);
+    assert.equal(minimatch('a/'.repeat(100) + 'c', '**/a/'.repeat(MAX_GLOBSTARS) + 'b'), false);
+  });
+
+  it('names the rules file and key: paths, hosts, URLs, GCP projects and drift key patterns', () => {
+    const bad = '*a*a*a*a*b';
+    const cases: Array<[unknown, RegExp]> = [
+      [{ ignore: [bad] }, /^1: ignore\[0\]: 5 wildcards/],
+      [{ production: { hosts: [`${bad}.example.com`] } }, /^1: production\.hosts\[0\]: 5 wildcards/],
+      [{ production: { urls: [`https://x.example.com/${bad}`] } }, /^1: production\.urls\[0\]: 5 wildcards/],
+      [{ production: { gcpProjects: ['a*b*c*d*e*f'] } }, /^1: production\.gcpProjects\[0\]: 5 wildcards/],
+      [{ drift: { protect: [{ files: '**', keys: [`db.${bad}`] }] } }, /^1: drift\.protect\[0\]\.keys\[0\]: 5 wildcards/],
+      [{ drift: { pins: { 'app.yaml': { [`tls.${bad}`]: true } } } }, /^1: drift\.pins\["app\.yaml"\]\["tls\.\*a\*a\*a\*a\*b"\]: 5 wildcards/],
+    ];
+    for (const [config, expected] of cases) {
+      const errors = errorsOf(JSON.stringify(config));
+      assert.ok(errors.some((e) => expected.test(e)), `${JSON.stringify(config)}: ${errors.join('; ')}`);
+      assert.throws(() => parseRules(JSON.stringify(config), '/repo/.foureyes/rules.jsonc'), (err: Error) => err instanceof RulesError && err.message.includes('/repo/.foureyes/rules.jsonc') && /5 wildcards/.test(err.message));
+    }
   });
 });
 
