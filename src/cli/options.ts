@@ -1,5 +1,5 @@
 // Options shared by the analysing commands: output format, threshold, rules file, colour.
-import { existsSync } from 'node:fs';
+import { existsSync, realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import { allRules } from '../core/detectors/registry';
@@ -74,12 +74,30 @@ export function loadRules(opts: ReportOptions, io: CliIO, from: string = io.cwd)
     if (!existsSync(file)) throw new UsageError(`rules file not found: ${opts.rulesPath}`);
   } else {
     file = findRulesFile(from);
+    if (file) insideRepository(file, path.dirname(path.dirname(file)));
   }
   if (!file) return defaultRules();
   const displayName = opts.rulesPath ?? (path.relative(io.cwd, file).split(path.sep).join('/') || file);
   const rules = loadRulesFile(file, { displayName, knownRuleIds: allRules().map((r) => r.id) });
   for (const w of rules.warnings ?? []) io.stderr(`foureyes: warning: ${w}\n`);
   return rules;
+}
+
+/**
+ * The rules file found in a repository is the repository's own: a symbolic link out of it (to
+ * another project's rules, or to any file the user can read) is refused, not followed.
+ */
+function insideRepository(file: string, root: string): void {
+  let real: string;
+  try {
+    real = realpathSync(file);
+  } catch (err) {
+    throw new UsageError(`${RULES_FILE}: cannot resolve it (${(err as NodeJS.ErrnoException).code ?? String(err)})`);
+  }
+  const rel = path.relative(realpathSync(root), real);
+  if (rel.startsWith('..') || path.isAbsolute(rel)) {
+    throw new UsageError(`${RULES_FILE} resolves to ${real}, outside the repository; a rules file is read only from inside it`);
+  }
 }
 
 export function findRulesFile(from: string): string | undefined {

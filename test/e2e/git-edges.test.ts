@@ -2,7 +2,7 @@
 // approvals beyond the ones in review.test.ts. Real git, real ssh-keygen, temp repositories.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CLI } from '../unit/helpers';
@@ -222,6 +222,13 @@ describe('e2e hardening: faults', function () {
   const repos: TempRepo[] = [];
   after(() => repos.forEach((r) => r.cleanup()));
 
+  /** Whether this process may bind-mount read-only in a private mount namespace (root with CAP_SYS_ADMIN). */
+  function readOnlyMountWorks(repo: TempRepo): boolean {
+    const probe = mkdtempSync(path.join(repo.base, 'ro-'));
+    const r = repo.run('unshare', ['-m', 'sh', '-c', 'mount --bind -o ro "$1" "$1" && ! touch "$1/x" 2>/dev/null', 'sh', probe]);
+    return r.code === 0;
+  }
+
   /** A PATH holding only node (and whatever else is named), to take git or ssh-keygen away. */
   function pathWithout(repo: TempRepo, keep: string[]): string {
     const bin = path.join(repo.base, 'bin');
@@ -281,19 +288,35 @@ describe('e2e hardening: faults', function () {
     assert.match(r.stderr, /broken\.json/);
   });
 
-  it('a read-only git directory still decides (the cache is optional)', function () {
-    if (process.getuid?.() === 0) this.skip(); // root ignores file modes
+  it('a read-only git directory still decides (the cache is optional)', () => {
     const { repo } = setup();
     repos.push(repo);
     repo.write('a.json', MARK);
     repo.git('add', '.');
-    repo.run('chmod', ['-R', 'a-w', path.join(repo.dir, '.git')]);
-    try {
-      const r = repo.cli(['check', '--staged']);
-      assert.equal(r.code, 1, r.stderr);
-    } finally {
-      repo.run('chmod', ['-R', 'u+w', path.join(repo.dir, '.git')]);
+    const gitDir = path.join(repo.dir, '.git');
+    const cache = path.join(gitDir, 'foureyes');
+    rmSync(cache, { recursive: true, force: true });
+    let r: Run;
+    if (process.getuid?.() !== 0) {
+      repo.run('chmod', ['-R', 'a-w', gitDir]);
+      try {
+        r = repo.cli(['check', '--staged']);
+      } finally {
+        repo.run('chmod', ['-R', 'u+w', gitDir]);
+      }
+    } else if (readOnlyMountWorks(repo)) {
+      // Root ignores file modes; a read-only bind mount in a private mount namespace does not.
+      r = repo.run('unshare', ['-m', 'sh', '-c', 'mount --bind -o ro "$1" "$1" && shift && exec "$@"', 'sh', gitDir, process.execPath, CLI, 'check', '--staged']);
+    } else {
+      // No mount namespace (an unprivileged container): the cache directory's parent is a file, so
+      // every write the check attempts in the git directory fails (ENOTDIR) as on a read-only one.
+      writeFileSync(cache, 'not a directory\n');
+      r = repo.cli(['check', '--staged']);
+      assert.equal(readFileSync(cache, 'utf8'), 'not a directory\n');
     }
+    assert.equal(r.code, 1, r.stderr);
+    assert.doesNotMatch(r.stderr, /internal error|    at /);
+    assert.ok(!existsSync(path.join(cache, 'cache')), 'nothing was written to the git directory');
   });
 
   it('a hook interrupted with Ctrl-C does not let the commit through', async () => {
@@ -351,6 +374,34 @@ describe('e2e hardening: approval attacks', function () {
     const r = repo.cli(['check', '--staged']);
     assert.equal(r.code, 1);
     assert.match(r.stderr, /signature|does not match|verify/i);
+  });
+
+  it('does not write an approval through a symlinked .foureyes/approvals/ that leaves the repository', () => {
+    const { repo, alice } = setup();
+    repos.push(repo);
+    repo.write('a.json', MARK);
+    repo.git('add', '.');
+    const outside = mkdtempSync(path.join(os.tmpdir(), 'foureyes-outside-'));
+    symlinkSync(outside, path.join(repo.dir, '.foureyes/approvals'));
+    const r = repo.cli(['approve', '--staged', '--note', 'ok', '--key', alice]);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /\.foureyes\/approvals is a symbolic link, and approvals are written only inside the repository; nothing was written/);
+    assert.deepEqual(readdirSync(outside), []);
+    rmSync(outside, { recursive: true, force: true });
+  });
+
+  it('does not read a rules file that is a symlink out of the repository', () => {
+    const { repo } = setup();
+    repos.push(repo);
+    const outside = mkdtempSync(path.join(os.tmpdir(), 'foureyes-outside-'));
+    writeFileSync(path.join(outside, 'rules.jsonc'), '{ "ignore": ["**"] }\n');
+    rmSync(path.join(repo.dir, '.foureyes/rules.jsonc'));
+    symlinkSync(path.join(outside, 'rules.jsonc'), path.join(repo.dir, '.foureyes/rules.jsonc'));
+    repo.write('a.json', '{"Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}\n');
+    const r = repo.cli(['scan', '.']);
+    assert.equal(r.code, 2, r.stderr);
+    assert.match(r.stderr, /\.foureyes\/rules\.jsonc resolves to .*, outside the repository; a rules file is read only from inside it/);
+    rmSync(outside, { recursive: true, force: true });
   });
 
   it('does not read an approval through a symlink that leaves .foureyes/approvals/', () => {

@@ -1,6 +1,6 @@
 // Making approval and break-glass records, and writing them into the repository (atomically, then
 // staged so the commit carries them).
-import { mkdirSync, renameSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { ReviewInputError } from './inputs';
 import * as path from 'node:path';
 import { git } from '../git';
@@ -89,11 +89,30 @@ export function makeBreakGlass(author: string, reason: string, findings: Finding
   return { ...base, id: recordId(base as unknown as Record<string, unknown>) } as BreakGlassRecord;
 }
 
+/**
+ * `.foureyes` or `.foureyes/approvals` as a symbolic link would take the write outside the
+ * repository (git then refuses to stage it, but the file is already written): refused before.
+ */
+function refuseLinkedDirs(root: string, rel: string): void {
+  const parts = rel.split('/').slice(0, -1);
+  for (let i = 1; i <= parts.length; i++) {
+    const sub = parts.slice(0, i).join('/');
+    let linked = false;
+    try {
+      linked = lstatSync(path.join(root, sub)).isSymbolicLink();
+    } catch {
+      return;
+    }
+    if (linked) throw new ReviewInputError(`cannot write the approval ${rel}: ${sub} is a symbolic link, and approvals are written only inside the repository; nothing was written`);
+  }
+}
+
 /** Writes the record under .foureyes/approvals/ (temp file + rename) and stages it. */
 export function writeRecord(root: string, record: ReviewRecord, env?: NodeJS.ProcessEnv): string {
   const rel = approvalFileName(record.id);
   const abs = path.join(root, ...rel.split('/'));
   const tmp = `${abs}.${process.pid}.tmp`;
+  refuseLinkedDirs(root, rel);
   try {
     mkdirSync(path.dirname(abs), { recursive: true });
     if (!existsSync(abs)) {
