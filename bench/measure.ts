@@ -42,6 +42,8 @@ export interface BenchContext {
   /** Scratch directory for corpora and repositories (removed at the end). */
   scratch: string;
   log: (line: string) => void;
+  /** `--quick`: a small scan corpus (500 files, ~5 MB) and 3 runs, for a check that the bench works. */
+  quick?: boolean;
 }
 
 const TIME = '/usr/bin/time';

@@ -1,6 +1,7 @@
 // `npm run bench`: one runner over one module per benchmark. Prints a table (median, min, max of
 // repeated side-by-side runs) and writes the same numbers as JSON to bench/results.json, or to
-// stdout with --json. `--only hook,scan` runs a subset; BENCH_RUNS sets the repetitions.
+// stdout with --json. `--only hook,scan` runs a subset; BENCH_RUNS sets the repetitions; `--quick`
+// uses a 500-file scan corpus and 3 runs instead of the issue's 5,000 files and 5 runs.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -44,6 +45,7 @@ export function formatTable(rows: BenchRow[]): string {
 
 async function main(argv: string[]): Promise<void> {
   const json = argv.includes('--json');
+  const quick = argv.includes('--quick');
   const onlyArg = argv.find((a) => a.startsWith('--only='))?.slice('--only='.length) ?? (argv.includes('--only') ? argv[argv.indexOf('--only') + 1] : undefined);
   const only = onlyArg ? new Set(onlyArg.split(',')) : undefined;
   const root = path.resolve(__dirname, '../..');
@@ -53,7 +55,8 @@ async function main(argv: string[]): Promise<void> {
   const ctx: BenchContext = {
     root,
     cli: path.join(root, 'dist/cli.js'),
-    runs: Number(process.env.BENCH_RUNS ?? 5),
+    runs: Number(process.env.BENCH_RUNS ?? (quick ? 3 : 5)),
+    quick,
     scratch,
     log: (l) => process.stderr.write(`[bench] ${l}\n`),
   };

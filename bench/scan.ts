@@ -8,12 +8,17 @@ import * as path from 'node:path';
 import { writeCorpus, type CorpusStats } from './corpus';
 import { peakRss, sideBySide, summarize, type BenchContext, type BenchRow, type Sample } from './measure';
 
-const FILES = Number(process.env.BENCH_CORPUS_FILES ?? 5000);
 const MEAN_BYTES = Number(process.env.BENCH_CORPUS_MEAN_BYTES ?? 10_500);
 const SEED = 7;
 
+/** The issue's corpus (5,000 files, ~50 MB) unless BENCH_CORPUS_FILES or --quick (500) says otherwise. */
+function corpusFiles(ctx: BenchContext): number {
+  return Number(process.env.BENCH_CORPUS_FILES ?? (ctx.quick ? 500 : 5000));
+}
+
 /** The corpus is kept between runs (bench/.corpus, ignored by git) and regenerated when its parameters change. */
 function corpus(ctx: BenchContext): { dir: string; stats: CorpusStats } {
+  const FILES = corpusFiles(ctx);
   const dir = path.join(ctx.root, 'bench/.corpus', `${FILES}-${MEAN_BYTES}-${SEED}`);
   const statsFile = path.join(dir, '.stats.json');
   if (existsSync(statsFile)) return { dir, stats: JSON.parse(readFileSync(statsFile, 'utf8')) as CorpusStats };
