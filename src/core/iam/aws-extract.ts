@@ -1,7 +1,8 @@
 // Finds every AWS policy in a document, whatever language it was written in, by shape: policy JSON
 // (files, CloudFormation properties, embedded strings, jsonencode/JSON.stringify/json.dumps, shell
 // arguments), Terraform `aws_iam_policy_document` data sources, CDK `PolicyStatement` calls, Pulumi
-// `getPolicyDocument`, Lambda permissions, and managed-policy attachments by ARN or name.
+// `getPolicyDocument`, SAM policy templates, Lambda permissions, and managed-policy attachments by
+// ARN or name.
 import { get, resolve, scalarText, type Doc, type Node, type Obj } from '../model';
 import {
   jsonStatements,
@@ -14,6 +15,7 @@ import {
   type PolicyKind,
   type PolicyValue,
 } from './aws-policy';
+import { samTemplateEntry, samTemplateStatements } from './sam-policies';
 
 export interface ManagedAttachment {
   /** Where it is attached (key path, array positions replaced by names). */
@@ -146,6 +148,11 @@ function visit(c: Collector, node: Node, key: string[], parentKey: string | unde
         const cfn = n.tag !== 'resource';
         const props = cfn ? get(n, 'Properties') : n;
         if (props?.kind === 'object') addStatements(c, key, props, [lambdaPermission(props, cfn)], 'resource');
+        return;
+      }
+      const sam = parentKey === 'Policies' ? samTemplateEntry(n) : undefined;
+      if (sam) {
+        addStatements(c, key, n, samTemplateStatements(sam.name, sam.args, n));
         return;
       }
       if (looksLikeJsonStatement(n)) {

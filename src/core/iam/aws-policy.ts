@@ -51,7 +51,8 @@ function intrinsicText(node: Obj): string | undefined {
   return e.key === 'Ref' ? `!Ref ${inner}` : `!${e.key.replace('Fn::', '')} ${inner}`;
 }
 
-function valueOf(node: Node): PolicyValue {
+/** One statement value: a literal, or opaque with its source text (intrinsics rendered as `!Ref X`). */
+export function valueOf(node: Node): PolicyValue {
   const n = resolve(node);
   const text = scalarText(n);
   if (text !== undefined && n.kind !== 'null') {
