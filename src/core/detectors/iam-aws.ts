@@ -260,7 +260,12 @@ function newKeys<T>(after: Map<string, T>, before: Map<string, T> | undefined): 
 }
 
 function firstResource(g: Grant): string {
-  return g.resources.find(isAllResources) ?? g.resources[0] ?? '*';
+  return g.resources.find(isAllResources) ?? shownResource(g);
+}
+
+/** The resource to name in a message: a variable is shown as `{!Ref X}`, never as '*'. */
+function shownResource(g: Grant): string {
+  return g.resources[0] ?? g.resourceKeys[0] ?? '*';
 }
 
 function reportRisks(c: Ctx, policy: AwsPolicy, after: Risks, before: Risks | undefined, beforeNode: Node | undefined): void {
@@ -339,7 +344,7 @@ function reportUnresolved(c: Ctx, policy: AwsPolicy, g: Grant, before: Grant[] |
   };
   const acts = newOpaque(g.opaqueActions, (b) => b.opaqueActions);
   if (acts.length) {
-    emit(c, 'iam/aws-unresolved-value', 'low', `Action is a variable (${opaqueList(acts)}); cannot tell which actions it grants on Resource ${q(g.resources[0] ?? '*')}`, acts[0].node, `${policy.key}|action|${acts.map((v) => v.text).join(',')}`);
+    emit(c, 'iam/aws-unresolved-value', 'low', `Action is a variable (${opaqueList(acts)}); cannot tell which actions it grants on Resource ${q(shownResource(g))}`, acts[0].node, `${policy.key}|action|${acts.map((v) => v.text).join(',')}`);
   }
   const princ = newOpaque(g.opaquePrincipals, (b) => b.opaquePrincipals);
   if (princ.length) {
@@ -347,7 +352,8 @@ function reportUnresolved(c: Ctx, policy: AwsPolicy, g: Grant, before: Grant[] |
   }
   const res = newOpaque(g.opaqueResources, (b) => b.opaqueResources);
   if (!res.length) return;
-  const sensitive = restrictableAt(g.actions, 'Permissions management', c.cat).length + [...g.actions].filter((a) => ESCALATION_ACTIONS.has(a)).length;
+  // A resource policy's Resource is the resource it is attached to, usually a reference: not a finding.
+  const sensitive = policy.kind !== 'identity' ? 0 : restrictableAt(g.actions, 'Permissions management', c.cat).length + [...g.actions].filter((a) => ESCALATION_ACTIONS.has(a)).length;
   const beforeLiterals = (before ?? []).flatMap((b) => b.resources).filter((r) => r !== '(implicit)');
   if (before && beforeLiterals.length && !g.resources.length) {
     emit(c, 'iam/aws-unresolved-value', 'low', `Resource is now a variable (${opaqueList(res)}); cannot prove it is narrower than ${q(beforeLiterals[0])} for ${g.actions.size} actions`, res[0].node, `${policy.key}|resource|${res.map((v) => v.text).join(',')}`);
@@ -365,7 +371,7 @@ function reportWidening(c: Ctx, policy: AwsPolicy, after: Grant[], before: Grant
     const princ = new Set<string>();
     const res = new Map<string, Set<string>>();
     const act = new Map<string, Set<string>>();
-    for (const r of g.resources) {
+    for (const r of g.resourceKeys) {
       const unc = uncoveredActions(g, r, g.actions, allowB);
       if (!unc.size) continue;
       const noCond = uncoveredActions(g, r, unc, allowB, { ignoreConditions: true });
@@ -373,14 +379,15 @@ function reportWidening(c: Ctx, policy: AwsPolicy, after: Grant[], before: Grant
       const noPrinc = uncoveredActions(g, r, noCond, allowB, { ignoreConditions: true, ignorePrincipals: true });
       for (const a of noCond) if (!noPrinc.has(a)) princ.add(a);
       const noRes = uncoveredActions(g, r, noPrinc, allowB, { ignoreConditions: true, ignorePrincipals: true, ignoreResource: true });
-      const widenedRes = [...noPrinc].filter((a) => !noRes.has(a));
+      // A resource that became a variable is reported by reportUnresolved, with what it replaced.
+      const widenedRes = g.resources.includes(r) ? [...noPrinc].filter((a) => !noRes.has(a)) : [];
       if (widenedRes.length) res.set(r, new Set(widenedRes));
       if (noRes.size) act.set(r, noRes);
     }
     const node = g.stmt.node;
     for (const [r, acts] of act) {
       const beforeOnR = new Set<string>();
-      for (const t of allowB) if (t.resources.some((tr) => patternCovers(tr, r))) for (const a of t.actions) beforeOnR.add(a);
+      for (const t of allowB) if (t.resourceKeys.some((tr) => patternCovers(tr, r))) for (const a of t.actions) beforeOnR.add(a);
       const afterOnR = new Set(beforeOnR);
       for (const a of g.actions) afterOnR.add(a);
       emit(c, 'iam/aws-action-widened', 'medium', `Action grant widened from ${beforeOnR.size} to ${afterOnR.size} actions (${levelSummary(c, acts)}${incl(c, acts)}) on Resource ${q(r)}`, node, `${policy.key}|${r}|${[...acts].sort().join(',')}`, beforePolicy.node);
@@ -398,16 +405,16 @@ function reportWidening(c: Ctx, policy: AwsPolicy, after: Grant[], before: Grant
       const dropped = new Set<string>();
       for (const t of allowB) if ([...cond].some((a) => t.actions.has(a))) for (const x of t.conditions) if (!g.conditions.has(x)) dropped.add(x);
       const shown = [...dropped].slice(0, 2).map((d) => d.split('|').join(' ')).join('; ');
-      emit(c, 'iam/aws-condition-removed', 'medium', `Condition removed or loosened (${shown || 'condition'}) for ${cond.size} action${cond.size > 1 ? 's' : ''}${incl(c, cond)} on Resource ${q(g.resources[0] ?? '*')}`, node, `${policy.key}|${[...dropped].sort().join(',')}|${[...g.conditions].sort().join(',')}`, beforePolicy.node);
+      emit(c, 'iam/aws-condition-removed', 'medium', `Condition removed or loosened (${shown || 'condition'}) for ${cond.size} action${cond.size > 1 ? 's' : ''}${incl(c, cond)} on Resource ${q(shownResource(g))}`, node, `${policy.key}|${[...dropped].sort().join(',')}|${[...g.conditions].sort().join(',')}`, beforePolicy.node);
     }
     reportUnresolved(c, policy, g, before);
   }
   const denyA = after.filter((g) => !isAllow(g));
   for (const t of before.filter((g) => !isAllow(g))) {
     let left = new Set(t.actions);
-    for (const r of t.resources) {
+    for (const r of t.resourceKeys) {
       for (const s of denyA) {
-        if (!s.resources.some((sr) => patternCovers(sr, r))) continue;
+        if (!s.resourceKeys.some((sr) => patternCovers(sr, r))) continue;
         if (!principalsCovered(t.principals, s.principals)) continue;
         if (!conditionsCovered(t.conditions, s.conditions)) continue;
         left = new Set([...left].filter((a) => !s.actions.has(a)));
@@ -416,7 +423,7 @@ function reportWidening(c: Ctx, policy: AwsPolicy, after: Grant[], before: Grant
     if (!left.size) continue;
     const name = t.stmt.sid ? `Deny statement ${q(t.stmt.sid)}` : 'A Deny statement';
     const gone = !denyA.length;
-    emit(c, 'iam/aws-deny-removed', 'medium', `${name} ${gone ? 'was removed' : 'was narrowed'}: ${left.size} action${left.size > 1 ? 's' : ''}${incl(c, left)} on Resource ${q(t.resources[0] ?? '*')} no longer explicitly denied`, policy.node, `${policy.key}|deny|${t.stmt.sid ?? ''}|${[...left].sort().join(',')}`, t.stmt.node);
+    emit(c, 'iam/aws-deny-removed', 'medium', `${name} ${gone ? 'was removed' : 'was narrowed'}: ${left.size} action${left.size > 1 ? 's' : ''}${incl(c, left)} on Resource ${q(shownResource(t))} no longer explicitly denied`, policy.node, `${policy.key}|deny|${t.stmt.sid ?? ''}|${[...left].sort().join(',')}`, t.stmt.node);
   }
 }
 
