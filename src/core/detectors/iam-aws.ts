@@ -6,6 +6,7 @@
 import { makeFinding, severityRank, type Finding, type Severity } from '../findings';
 import type { ResolvedRules } from '../rules';
 import type { Doc, Node } from '../model';
+import { terraformModuleSiblings, type ModuleSide } from '../iam/tf-module';
 import { displayAction, loadActionCatalog, type AccessLevel, type ActionCatalog } from '../iam/aws-actions';
 import { extractAwsPolicies, type ManagedAttachment } from '../iam/aws-extract';
 import { grantOf, isAllResources, patternCovers, principalsCovered, conditionsCovered, uncoveredActions, type Grant } from '../iam/aws-grant';
@@ -21,7 +22,7 @@ import {
   onAllResources,
   restrictableAt,
 } from '../iam/aws-risks';
-import type { Detector, RuleMeta } from './detector';
+import type { Detector, DetectorContext, RuleMeta } from './detector';
 
 export const AWS_IAM_RULES: readonly RuleMeta[] = [
   { id: 'iam/aws-admin-access', category: 'iam', defaultSeverity: 'critical', title: 'Grants every action on every resource' },
@@ -46,7 +47,7 @@ export const AWS_IAM_RULES: readonly RuleMeta[] = [
 ];
 
 /** Cheap text test so files without any policy never load the action table. */
-const MAY_HOLD_POLICY = /statement|iam::aws:policy|ManagedPolicy|Permission|Principal|Policies/i;
+const MAY_HOLD_POLICY = /statement|iam::aws:policy|ManagedPolicy|Permission|Principal|Policies|polic(y|ies)\s*=\s*(template)?file\(|_policy_documents|(source|override)_json/i;
 
 interface Ctx {
   doc: Doc;
@@ -338,6 +339,11 @@ function opaqueList(vals: PolicyValue[]): string {
 function reportUnresolved(c: Ctx, policy: AwsPolicy, g: Grant, before: Grant[] | undefined): void {
   if (!isAllow(g)) return;
   const known = (pick: (b: Grant) => PolicyValue[]) => new Set((before ?? []).flatMap(pick).map((v) => v.text));
+  const why = g.stmt.unresolvedDocument;
+  if (why) {
+    if (!known((b) => b.opaqueActions).has(why)) emit(c, 'iam/aws-unresolved-value', 'low', `Grant comes from a ${why}; cannot tell what it allows`, g.stmt.node, `${policy.key}|document|${why}`);
+    return;
+  }
   const newOpaque = (vals: PolicyValue[], pick: (b: Grant) => PolicyValue[]) => {
     const k = known(pick);
     return vals.filter((v) => !k.has(v.text));
@@ -449,14 +455,27 @@ function reportAttachments(c: Ctx, after: ManagedAttachment[], before: ManagedAt
   }
 }
 
+/** The rest of the Terraform module on one side, from the files `siblings` asked for. */
+function moduleSide(ctx: DetectorContext | undefined, path: string, side: 'before' | 'after'): ModuleSide | undefined {
+  const sibling = ctx?.sibling;
+  if (!sibling) return undefined;
+  const paths = new Set(ctx.siblingPaths ?? []);
+  const doc = (p: string) => (paths.has(p) ? sibling(p)?.[side] : undefined);
+  const docs = [...paths].filter((p) => /\.tf$/i.test(p)).map(doc).filter((d): d is Doc => !!d);
+  return { path, docs, file: doc };
+}
+
 export const iamAwsDetector: Detector = {
   family: 'iam-aws',
   rules: AWS_IAM_RULES,
+  siblings(path, paths, _ctx, texts) {
+    return terraformModuleSiblings(path, paths, texts ?? []);
+  },
   run(before, after, ctx) {
     if (!MAY_HOLD_POLICY.test(after.text)) return [];
-    const a = extractAwsPolicies(after);
+    const a = extractAwsPolicies(after, moduleSide(ctx, after.path, 'after'));
     if (!a.policies.length && !a.attachments.length) return [];
-    const b = before && MAY_HOLD_POLICY.test(before.text) ? extractAwsPolicies(before) : undefined;
+    const b = before && MAY_HOLD_POLICY.test(before.text) ? extractAwsPolicies(before, moduleSide(ctx, before.path, 'before')) : undefined;
     const c: Ctx = { doc: after, ...(before ? { beforeDoc: before } : {}), cat: loadActionCatalog(), out: [], flagged: new Set(), ...(ctx?.rules ? { rules: ctx.rules } : {}) };
     const beforeByKey = new Map((b?.policies ?? []).map((p) => [p.key, p]));
     for (const policy of a.policies) {

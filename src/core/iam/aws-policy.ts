@@ -29,6 +29,11 @@ export interface AwsStatement {
   /** `Operator|key|v1,v2` (key lower-cased, values sorted). */
   conditions: PolicyValue[];
   node: Node;
+  /**
+   * Set when the statement stands for a policy document that could not be read (a `file()` outside
+   * the repository, a data source in a file the check was not given): why, for the message.
+   */
+  unresolvedDocument?: string;
 }
 
 export interface AwsPolicy {

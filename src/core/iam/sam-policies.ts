@@ -70,5 +70,6 @@ function expand(t: SamPolicyTemplate, args: Node, item: Node): AwsStatement[] {
 export function samTemplateStatements(name: string, args: Node, item: Node): AwsStatement[] {
   const t = Object.hasOwn(SAM_POLICY_TEMPLATES, name) ? SAM_POLICY_TEMPLATES[name] : undefined;
   if (t) return expand(t, args, item);
-  return [{ effect: 'Allow', actions: [{ text: `SAM policy template ${name} (not in the bundled list)`, opaque: true, node: item }], resources: [{ text: '*', opaque: true, node: item }], conditions: [], node: item }];
+  const why = `SAM policy template ${name}, which is not in the bundled list of AWS SAM's templates`;
+  return [{ effect: 'Allow', actions: [{ text: why, opaque: true, node: item }], conditions: [], node: item, unresolvedDocument: why }];
 }
