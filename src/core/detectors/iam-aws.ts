@@ -3,7 +3,7 @@
 // own (admin, escalation, public principals, unconstrained write or permissions management) are
 // reported when the change introduces them; any other widening of an existing policy is reported
 // with numbers; narrowing, re-ordering and reformatting are not findings.
-import { makeFinding, severityRank, type Finding, type Severity } from '../findings';
+import { makeFinding, SEVERITIES, severityRank, type Finding, type Severity } from '../findings';
 import type { ResolvedRules } from '../rules';
 import type { Doc, Node } from '../model';
 import { terraformModuleSiblings, type ModuleSide } from '../iam/tf-module';
@@ -59,6 +59,31 @@ interface Ctx {
   /** Stand-alone risks collected while `reportRisks` runs, merged per statement afterwards. */
   pending?: PendingRisk[];
   rules?: ResolvedRules;
+  /** `production.awsAccounts` of the rules file. */
+  prodAccounts: ReadonlySet<string>;
+  /** Production accounts each statement names in a resource ARN or principal. */
+  prodByNode: Map<Node, string[]>;
+}
+
+/** The account field of an ARN (`arn:aws:sqs:eu-west-1:123456789012:q`), or a bare account principal. */
+const ACCOUNT_IN_ARN = /arn:(?:aws[\w-]*|\$\{[^}]*\}):[^:\s]*:[^:\s]*:(\d{12}):/g;
+const BARE_ACCOUNT = /^AWS:(\d{12})$/;
+
+/** Production accounts a grant's resources or principals name (literal or inside a variable's text). */
+function productionAccountsOf(c: Ctx, g: Grant): string[] {
+  if (!c.prodAccounts.size) return [];
+  const found = new Set<string>();
+  const texts = [...g.resources, ...g.principals, ...g.opaqueResources.map((v) => v.text), ...g.opaquePrincipals.map((v) => v.text)];
+  for (const t of texts) {
+    for (const m of t.matchAll(ACCOUNT_IN_ARN)) if (c.prodAccounts.has(m[1])) found.add(m[1]);
+    const bare = BARE_ACCOUNT.exec(t)?.[1];
+    if (bare && c.prodAccounts.has(bare)) found.add(bare);
+  }
+  return [...found].sort();
+}
+
+function raise(s: Severity): Severity {
+  return SEVERITIES[Math.min(SEVERITIES.length - 1, severityRank(s) + 1)];
 }
 
 interface PendingRisk {
@@ -108,6 +133,13 @@ function emit(c: Ctx, ruleId: string, severity: Severity, message: string, node:
   if (c.pending && summary) {
     c.pending.push({ ruleId, severity, message, node, content, beforeNode, summary });
     return;
+  }
+  const prod = c.prodByNode.get(node);
+  if (prod?.length) {
+    // A grant on a production account's resources, or to its principals, reaches production.
+    severity = raise(severity);
+    const named = prod.filter((a) => !message.includes(`production account ${a}`));
+    if (named.length) message += `, in production account${named.length > 1 ? 's' : ''} ${named.join(', ')}`;
   }
   c.out.push(
     makeFinding({
@@ -327,7 +359,9 @@ function reportRisks(c: Ctx, policy: AwsPolicy, after: Risks, before: Risks | un
     const g = after.accounts.get(p)!;
     flag(g);
     const account = accountOfPrincipal(p)!;
-    emit(c, 'iam/aws-cross-account-principal', policy.kind === 'trust' ? 'high' : 'medium', `${policy.kind === 'trust' ? 'Trust policy lets' : 'Policy lets'} every identity in account ${account} use ${g.actions.size} action${g.actions.size === 1 ? '' : 's'}${incl(c, g.actions)} with no condition limiting the caller`, g.stmt.node, `${key}|${p}`, beforeNode, `every identity in account ${account}`);
+    const known = !c.prodAccounts.size || !/^\d{12}$/.test(account) ? '' : c.prodAccounts.has(account) ? 'production ' : '';
+    const unknown = c.prodAccounts.size && /^\d{12}$/.test(account) && !c.prodAccounts.has(account) ? ' (an account not listed in production.awsAccounts)' : '';
+    emit(c, 'iam/aws-cross-account-principal', policy.kind === 'trust' ? 'high' : 'medium', `${policy.kind === 'trust' ? 'Trust policy lets' : 'Policy lets'} every identity in ${known}account ${account}${unknown} use ${g.actions.size} action${g.actions.size === 1 ? '' : 's'}${incl(c, g.actions)} with no condition limiting the caller`, g.stmt.node, `${key}|${p}`, beforeNode, `every identity in account ${account}`);
   }
 }
 
@@ -476,12 +510,25 @@ export const iamAwsDetector: Detector = {
     const a = extractAwsPolicies(after, moduleSide(ctx, after.path, 'after'));
     if (!a.policies.length && !a.attachments.length) return [];
     const b = before && MAY_HOLD_POLICY.test(before.text) ? extractAwsPolicies(before, moduleSide(ctx, before.path, 'before')) : undefined;
-    const c: Ctx = { doc: after, ...(before ? { beforeDoc: before } : {}), cat: loadActionCatalog(), out: [], flagged: new Set(), ...(ctx?.rules ? { rules: ctx.rules } : {}) };
+    const c: Ctx = {
+      doc: after,
+      ...(before ? { beforeDoc: before } : {}),
+      cat: loadActionCatalog(),
+      out: [],
+      flagged: new Set(),
+      ...(ctx?.rules ? { rules: ctx.rules } : {}),
+      prodAccounts: new Set((ctx?.rules?.production.awsAccounts ?? []).map((a) => String(a).trim())),
+      prodByNode: new Map(),
+    };
     const beforeByKey = new Map((b?.policies ?? []).map((p) => [p.key, p]));
     for (const policy of a.policies) {
       const bp = beforeByKey.get(policy.key);
       const ag = policy.statements.map((s) => grantOf(s, c.cat));
       const bg = bp ? bp.statements.map((s) => grantOf(s, c.cat)) : undefined;
+      for (const g of ag) {
+        const prod = productionAccountsOf(c, g);
+        if (prod.length) c.prodByNode.set(g.stmt.node, prod);
+      }
       const ar = computeRisks(c, ag, policy.kind);
       const br = bg ? computeRisks(c, bg, bp!.kind) : undefined;
       c.pending = [];
