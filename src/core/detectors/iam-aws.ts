@@ -19,6 +19,7 @@ import {
   accountOfPrincipal,
   hasRestrictingCondition,
   isPublicPrincipal,
+  networkCondition,
   onAllResources,
   restrictableAt,
 } from '../iam/aws-risks';
@@ -206,6 +207,8 @@ interface Risks {
   exfil: Map<string, Grant>;
   escalation: Map<string, Grant>;
   publicP: Map<string, Grant>;
+  /** Public principals whose grant is limited only by a network condition (`aws:SourceIp ...`). */
+  publicNetwork: Map<string, string>;
   accounts: Map<string, Grant>;
   /** Number of actions on every resource, for "widened from N to M" counts. */
   allOnStar: number;
@@ -216,7 +219,7 @@ function isAllow(g: Grant): boolean {
 }
 
 function computeRisks(c: Ctx, grants: Grant[], kind: AwsPolicy['kind']): Risks {
-  const r: Risks = { perms: new Map(), write: new Map(), creds: new Map(), exfil: new Map(), escalation: new Map(), publicP: new Map(), accounts: new Map(), allOnStar: 0 };
+  const r: Risks = { perms: new Map(), write: new Map(), creds: new Map(), exfil: new Map(), escalation: new Map(), publicP: new Map(), publicNetwork: new Map(), accounts: new Map(), allOnStar: 0 };
   // Unconditional denies on every resource, kept as the grants' own sets (no copy of a `*`).
   const denies = grants.filter((g) => !isAllow(g) && !g.conditions.size && onAllResources(g) && !g.principals.length && g.actions.size);
   const denied = denies.length ? (a: string) => denies.some((d) => d.actions.has(a)) : () => false;
@@ -241,9 +244,15 @@ function computeRisks(c: Ctx, grants: Grant[], kind: AwsPolicy['kind']): Risks {
       }
     }
     if (kind !== 'identity' && !hasRestrictingCondition(g)) {
+      const network = networkCondition(g);
       for (const p of g.principals) {
-        if (isPublicPrincipal(p)) r.publicP.set(p, r.publicP.get(p) ?? g);
-        else if (accountOfPrincipal(p)) r.accounts.set(p, r.accounts.get(p) ?? g);
+        if (isPublicPrincipal(p)) {
+          if (!r.publicP.has(p) || (r.publicNetwork.has(p) && !network)) {
+            r.publicP.set(p, g);
+            if (network) r.publicNetwork.set(p, network);
+            else r.publicNetwork.delete(p);
+          }
+        } else if (accountOfPrincipal(p) && !network) r.accounts.set(p, r.accounts.get(p) ?? g);
       }
     }
   }
@@ -350,10 +359,14 @@ function reportRisks(c: Ctx, policy: AwsPolicy, after: Risks, before: Risks | un
   setRule('iam/aws-write-unconstrained', 'write', after.write, before?.write);
   setRule('iam/aws-credentials-exposure', 'credential-exposing', after.creds, before?.creds);
   setRule('iam/aws-data-exfiltration', 'data-read', after.exfil, before?.exfil);
-  for (const p of newKeys(after.publicP, before?.publicP)) {
+  // A public grant that loses its network limit is newly open to the internet.
+  const opened = [...after.publicP.keys()].filter((p) => !before?.publicP.has(p) || (before.publicNetwork.has(p) && !after.publicNetwork.has(p)));
+  for (const p of opened) {
     const g = after.publicP.get(p)!;
     flag(g);
-    emit(c, 'iam/aws-public-principal', 'critical', `Allows any principal (${q(p.replace(/^AWS:/, ''))}) ${g.actions.size} action${g.actions.size === 1 ? '' : 's'}${incl(c, g.actions)} on Resource ${q(firstResource(g))} with no condition limiting the caller`, g.stmt.node, `${key}|${p}|${actionsContent(c, g.actions)}`, beforeNode, `any principal (${q(p.replace(/^AWS:/, ''))})`);
+    const network = after.publicNetwork.get(p);
+    const limit = network ? `, limited only by the network condition ${network}` : ' with no condition limiting the caller';
+    emit(c, 'iam/aws-public-principal', network ? 'high' : 'critical', `Allows any principal (${q(p.replace(/^AWS:/, ''))}) ${g.actions.size} action${g.actions.size === 1 ? '' : 's'}${incl(c, g.actions)} on Resource ${q(firstResource(g))}${limit}`, g.stmt.node, `${key}|${p}|${actionsContent(c, g.actions)}${network ? `|${network}` : ''}`, beforeNode, `any principal (${q(p.replace(/^AWS:/, ''))})${network ? ` from ${network}` : ''}`);
   }
   for (const p of newKeys(after.accounts, before?.accounts)) {
     const g = after.accounts.get(p)!;
