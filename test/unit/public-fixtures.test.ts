@@ -1,6 +1,6 @@
 // Recall and false positives of `foureyes scan` on public scanners' labelled IAM and exposure
 // fixtures, re-written as our own (test/fixtures/public-style/iam, labels.json). The numbers are
-// recorded in docs/rules/iam/public-fixtures.md; this test keeps them from regressing.
+// recorded in docs/benchmarks-and-hardening.md; this test keeps them from regressing.
 import { strict as assert } from 'node:assert';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
