@@ -8,7 +8,7 @@ import type { RawChange } from '../git';
 import { aiLines, originInRange, readProvenance } from '../provenance';
 import { RULES_FILE, type ResolvedRules, type RulesConfig } from '../rules';
 import { AnalysisCache } from './cache';
-import { readBlobs, type ReviewInput } from './inputs';
+import { readBlobs, type ReviewInput, type StagedListing } from './inputs';
 import { evaluatePolicy, isBlocking, type PolicyResult, type ReviewedFinding } from './policy';
 import { span, spanAsync } from '../trace';
 
@@ -69,8 +69,33 @@ function parseOrFail(text: string, which: string, errors: string[], cache: Analy
   return parsed.config;
 }
 
-export function cacheDirFor(input: ReviewInput): string {
+export function cacheDirFor(input: { commonDir: string }): string {
   return path.join(input.commonDir, 'foureyes', 'cache', 'analysis');
+}
+
+/**
+ * What one file change's analysis is cached under: the tool version, the rules file's blob id
+ * ('' without one), the path and both blob ids. Blob ids are hashes of content (git's, or
+ * `blobId` computed in process), so an entry can only ever answer for exactly this content
+ * analysed under exactly these rules by exactly this version.
+ */
+export function analysisKey(version: string, rulesId: string | undefined, filePath: string, before: string, after: string): string {
+  return AnalysisCache.key([version, rulesId ?? '', filePath, before, after]);
+}
+
+/** Changes the detectors judge (the rules file and records are judged by the policy instead). */
+export function analysedChanges(changes: RawChange[]): RawChange[] {
+  return changes.filter((c) => !c.path.startsWith('.foureyes/'));
+}
+
+/**
+ * The staged changes whose analysis is not in the cache, judged as soon as git lists them: the
+ * hook reads their blobs in its one `cat-file` and starts loading the analyser meanwhile. Only a
+ * hint (an entry present here may still turn out unreadable; `runReview` decides).
+ */
+export function uncachedChanges(listing: StagedListing, version: string): RawChange[] {
+  const cache = new AnalysisCache(cacheDirFor(listing));
+  return analysedChanges(listing.changes).filter((c) => !cache.has(analysisKey(version, listing.targetRulesId, c.path, c.oldBlob, c.newBlob)));
 }
 
 export async function runReview(input: ReviewInput, tools: ReviewTools, opts: ReviewOptions): Promise<ReviewOutcome> {
@@ -94,10 +119,9 @@ export async function runReview(input: ReviewInput, tools: ReviewTools, opts: Re
     info.push(`first seniors in ${RULES_FILE} accepted: ${(targetConfig.seniors ?? []).map((s) => s.id).join(', ')}`);
   }
 
-  const rulesKey = createHash('sha256').update(input.targetRules?.text ?? '').digest('hex');
   const needs: Array<{ key: string; path: string; before: string; after: string }> = [];
   const results = new Map<string, AnalysisResult>();
-  const pairKey = (p: string, before: string, after: string) => AnalysisCache.key([opts.version, rulesKey, p, before, after]);
+  const pairKey = (p: string, before: string, after: string) => analysisKey(opts.version, input.targetRules?.id, p, before, after);
   const want = (p: string, before: string, after: string) => {
     const key = pairKey(p, before, after);
     if (results.has(key)) return key;
@@ -107,7 +131,7 @@ export async function runReview(input: ReviewInput, tools: ReviewTools, opts: Re
     return key;
   };
   // The rules file is judged by the weakening check and records by the policy, not by detectors.
-  const plan = input.changes.filter((c) => !c.path.startsWith('.foureyes/')).map((c: RawChange) => ({
+  const plan = analysedChanges(input.changes).map((c: RawChange) => ({
     change: c,
     main: want(c.path, c.oldBlob, c.newBlob),
     others: input.otherParents.map((m) => {
