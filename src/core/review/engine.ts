@@ -145,18 +145,33 @@ export async function runReview(input: ReviewInput, tools: ReviewTools, opts: Re
   }
   if (needs.length && tools.analyze && tools.resolve) {
     const resolved = tools.resolve(targetConfig ?? {}, input.targetRules ? path.join(input.root, RULES_FILE) : '');
-    const [blobs] = await Promise.all([readBlobs(input, needs.flatMap((n) => [n.before, n.after])), tools.prepare?.(needs.map((n) => n.path))]);
+    // Grammars load side by side; each group of files (by extension: one grammar) is analysed as
+    // soon as its grammars are ready, so small grammars' files do not wait for a large one.
+    // Files are still analysed one at a time, and errors reported in the original order.
+    const groups = new Map<string, typeof needs>();
     for (const n of needs) {
-      const after = blobs.get(n.after);
-      if (!after) {
-        errors.push(`${n.path}: cannot read the staged content (blob ${n.after.slice(0, 12)})`);
-        continue;
-      }
-      const before = n.before ? (blobs.get(n.before) ?? null) : null;
-      const r = await spanAsync(`analyze ${n.path}`, () => tools.analyze!({ path: n.path, before, after }, resolved));
-      results.set(n.key, r);
-      cache.set(n.key, r);
+      const ext = path.posix.extname(n.path).toLowerCase();
+      groups.set(ext, [...(groups.get(ext) ?? []), n]);
     }
+    const pending = new Map([...groups].map(([ext, list]) => [ext, (tools.prepare?.(list.map((n) => n.path)) ?? Promise.resolve()).then(() => ext)]));
+    const blobs = await readBlobs(input, needs.flatMap((n) => [n.before, n.after]));
+    const unreadable = new Set<string>();
+    while (pending.size) {
+      const ext = await Promise.race(pending.values());
+      pending.delete(ext);
+      for (const n of groups.get(ext)!) {
+        const after = blobs.get(n.after);
+        if (!after) {
+          unreadable.add(n.key);
+          continue;
+        }
+        const before = n.before ? (blobs.get(n.before) ?? null) : null;
+        const r = await spanAsync(`analyze ${n.path}`, () => tools.analyze!({ path: n.path, before, after }, resolved));
+        results.set(n.key, r);
+        cache.set(n.key, r);
+      }
+    }
+    for (const n of needs) if (unreadable.has(n.key)) errors.push(`${n.path}: cannot read the staged content (blob ${n.after.slice(0, 12)})`);
   }
   span('cache save', () => cache.save());
 
