@@ -1,7 +1,10 @@
 // Loading a CommonJS bundle with a V8 code cache beside it (`<file>.v8cache`), so the hook's
-// process skips parsing and compiling the full CLI. V8 checks the cache against the source, its
-// own version and flags and rejects a mismatch; a rejected or missing cache only costs the normal
-// compile, and is rewritten after the run, once the functions the run needed are compiled too.
+// process skips parsing and compiling the full CLI. V8 checks a cache against its own version and
+// flags but the source only by its length, so the file carries a SHA-256 of the exact source and
+// of its payload, checked before V8 sees it: a cache for other bytes, or a damaged one, is never
+// used. A missing or refused cache only costs the normal compile, and is rewritten after the run,
+// once the functions the run needed are compiled too.
+import { createHash } from 'node:crypto';
 import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
 import * as path from 'node:path';
@@ -19,19 +22,33 @@ export function codeCacheFile(file: string): string {
   return `${file}.v8cache`;
 }
 
-function readMaybe(file: string): Buffer | undefined {
+const MAGIC = Buffer.from('foureyes-v8cache-1\n');
+const HEADER = MAGIC.length + 64;
+
+function sha256(data: string | Buffer): Buffer {
+  return createHash('sha256').update(data).digest();
+}
+
+/** The V8 data in a cache file written for exactly `source`, else undefined. */
+function readCache(file: string, sourceHash: Buffer): Buffer | undefined {
+  let raw: Buffer;
   try {
-    return readFileSync(file);
+    raw = readFileSync(file);
   } catch {
     return undefined;
   }
+  if (raw.length <= HEADER || !raw.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
+  if (!raw.subarray(MAGIC.length, MAGIC.length + 32).equals(sourceHash)) return undefined;
+  const payload = raw.subarray(HEADER);
+  return raw.subarray(MAGIC.length + 32, HEADER).equals(sha256(payload)) ? payload : undefined;
 }
 
-/** Writes a code cache for `script` to `file`: temp file, rename; false when it could not. */
-export function writeCodeCache(script: vm.Script, file: string): boolean {
+/** Writes a code cache for `script` (compiled from the source hashed `sourceHash`): temp file, rename. */
+function writeCodeCache(script: vm.Script, sourceHash: Buffer, file: string): boolean {
   const tmp = `${file}.${process.pid}.tmp`;
   try {
-    writeFileSync(tmp, script.createCachedData());
+    const payload = script.createCachedData();
+    writeFileSync(tmp, Buffer.concat([MAGIC, sourceHash, sha256(payload), payload]));
     renameSync(tmp, file);
     return true;
   } catch {
@@ -51,7 +68,8 @@ export function requireWithCodeCache<T>(file: string): CachedModule<T> {
   // The CLI bundle starts with a shebang, valid only at the very start of a script, not inside
   // the module wrapper; blanking it keeps line numbers.
   const source = readFileSync(file, 'utf8').replace(/^#!.*/, '');
-  const cachedData = readMaybe(cacheFile);
+  const sourceHash = sha256(source);
+  const cachedData = readCache(cacheFile, sourceHash);
   const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
   const cacheAccepted = !!cachedData && !script.cachedDataRejected;
   const mod = new Module(file, require.main);
@@ -66,7 +84,7 @@ export function requireWithCodeCache<T>(file: string): CachedModule<T> {
     cacheAccepted,
     saveIfNeeded: () => {
       if (cacheAccepted || saved) return false;
-      saved = writeCodeCache(script, cacheFile);
+      saved = writeCodeCache(script, sourceHash, cacheFile);
       return saved;
     },
   };

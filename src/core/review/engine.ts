@@ -49,9 +49,16 @@ export interface ReviewOptions {
   cacheDir?: string;
 }
 
+/** How a staged check names the rules file at HEAD and in the index (in messages and cache keys). */
+export const STAGED_RULES_LABELS = { base: `${RULES_FILE} at HEAD`, target: `${RULES_FILE} (staged)` } as const;
+
+/** What a rules file's parse is cached under: keyed by the exact text and label, since a cached error message names the file as `which` does. */
+export function rulesParseKey(version: string, which: string, text: string): string {
+  return AnalysisCache.key([version, 'rules', which, text]);
+}
+
 function parseOrFail(text: string, which: string, errors: string[], cache: AnalysisCache, tools: ReviewTools, version: string): RulesConfig | undefined {
-  // Keyed by the exact text and label: a cached error message names the file as `which` does.
-  const key = AnalysisCache.key([version, 'rules', which, text]);
+  const key = rulesParseKey(version, which, text);
   let parsed = cache.getRules(key);
   if (!parsed) {
     if (!tools.parseRules) throw new NeedsFullAnalysis();
@@ -104,9 +111,10 @@ export async function runReview(input: ReviewInput, tools: ReviewTools, opts: Re
   const notes: FileNote[] = [];
   const where = input.mode === 'staged' ? 'HEAD' : input.base.slice(0, 12);
   const cache = span('cache load', () => new AnalysisCache(opts.cacheDir));
-  const baseConfig = input.baseRules ? parseOrFail(input.baseRules.text, `${RULES_FILE} at ${where}`, errors, cache, tools, opts.version) : undefined;
+  const staged = input.mode === 'staged';
+  const baseConfig = input.baseRules ? parseOrFail(input.baseRules.text, staged ? STAGED_RULES_LABELS.base : `${RULES_FILE} at ${where}`, errors, cache, tools, opts.version) : undefined;
   const targetConfig = input.targetRules
-    ? parseOrFail(input.targetRules.text, `${RULES_FILE} (${input.mode === 'staged' ? 'staged' : input.target.slice(0, 12)})`, errors, cache, tools, opts.version)
+    ? parseOrFail(input.targetRules.text, staged ? STAGED_RULES_LABELS.target : `${RULES_FILE} (${input.target.slice(0, 12)})`, errors, cache, tools, opts.version)
     : undefined;
   const rulesChanged = (input.baseRules?.id ?? '') !== (input.targetRules?.id ?? '');
 
