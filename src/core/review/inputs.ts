@@ -26,7 +26,7 @@ import {
   type RawChange,
   type TreeEntry,
 } from '../git';
-import { RULES_FILE } from '../rules';
+import { RULES_FILE } from '../rules-file';
 import type { RecordFile } from './policy';
 import { APPROVALS_DIR } from './record';
 
