@@ -65,10 +65,12 @@ function writeCodeCache(script: vm.Script, sourceHash: Buffer, file: string): bo
  */
 export function requireWithCodeCache<T>(file: string): CachedModule<T> {
   const cacheFile = codeCacheFile(file);
+  const bytes = readFileSync(file);
+  // Hashing the bytes read, not the decoded string: re-encoding 1 MB of source costs more than the hash.
+  const sourceHash = sha256(bytes);
   // The CLI bundle starts with a shebang, valid only at the very start of a script, not inside
   // the module wrapper; blanking it keeps line numbers.
-  const source = readFileSync(file, 'utf8').replace(/^#!.*/, '');
-  const sourceHash = sha256(source);
+  const source = bytes.toString('utf8').replace(/^#!.*/, '');
   const cachedData = readCache(cacheFile, sourceHash);
   const script = new vm.Script(Module.wrap(source), { filename: file, cachedData });
   const cacheAccepted = !!cachedData && !script.cachedDataRejected;
