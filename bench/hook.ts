@@ -1,8 +1,8 @@
 // Benchmark: `foureyes check --staged` and the installed pre-commit hook on generated repositories
 // with 1, 20 and 200 staged files (Terraform, YAML, TypeScript), side by side with the floors
 // `node -e 0` and `git diff --cached --name-only`. Cold = the hook's analysis cache emptied first
-// (the runtime's V8 code cache, written by the first run after install, stays; one row removes it
-// too). Pre-filled = the cache as the VS Code extension leaves it after the files were saved.
+// (the runtime's V8 code cache, written by `hook install`, stays; one row removes it too, as after
+// node was replaced). Pre-filled = the cache as the VS Code extension leaves it after the files were saved.
 // As in a real repository, there is a rules file naming a senior and a base commit, and every
 // staged file is a modification, so the hook reads both the before and the after blob.
 import { spawnSync } from 'node:child_process';
@@ -111,7 +111,7 @@ export async function hookBench(ctx: BenchContext): Promise<BenchRow[]> {
       row('node', 'node -e 0 (floor)'),
       row('git', 'git diff --cached --name-only (floor)'),
       row('check', 'foureyes check --staged (no cache)'),
-      row('hookFirst', 'installed hook, first run after install (no code cache, cache emptied)'),
+      row('hookFirst', 'installed hook, no code cache (node replaced), cache emptied'),
       { ...row('hookCold', 'installed hook, cache emptied'), note: 'target: at most 2x node -e 0' },
       row('hookPrefilled', 'installed hook, warm via editor pre-fill'),
       row('hookWarm', 'installed hook, warm cache (re-run)'),

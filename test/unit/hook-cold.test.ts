@@ -56,6 +56,25 @@ describe('hook cold path: V8 code cache', () => {
     assert.equal(changed.cacheAccepted, false);
   });
 
+  it('hook install writes the runtime code cache, and the hook then runs from it', function () {
+    this.timeout(60_000);
+    const repo = new TempRepo();
+    try {
+      repo.write('a.tf', NARROW);
+      repo.git('add', '.');
+      assert.equal(repo.cli(['hook', 'install']).code, 0);
+      const cacheFile = path.join(repo.dir, '.git/foureyes/runtime/cli.js.v8cache');
+      const written = readFileSync(cacheFile);
+      const run = repo.run('sh', [path.join(repo.dir, '.git/foureyes/runtime/pre-commit.sh')], { env: { FOUREYES_TRACE: '1' } });
+      assert.equal(run.code, 1, run.stderr);
+      assert.match(run.stderr, /code cache accepted/);
+      assert.match(run.stderr, /iam\/aws-data-exfiltration/);
+      assert.deepEqual(readFileSync(cacheFile), written, 'an accepted cache is not rewritten');
+    } finally {
+      repo.cleanup();
+    }
+  });
+
   it('the CLI bundle has no import(), which a vm-compiled script could not resolve', () => {
     const bundle = readFileSync(path.join(REPO_ROOT, 'dist/cli.js'), 'utf8');
     assert.equal(/[^\w.$]import\(/.test(bundle), false);
