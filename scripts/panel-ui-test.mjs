@@ -83,6 +83,82 @@ async function panelFrame(page) {
   }, 90_000);
 }
 
+// The webview's own script with 2,000 findings in a plain Chromium page (test/e2e/panel-page.ts):
+// rows are added a page at a time, and keyboard navigation and filters must still see all of them.
+async function largeTableChecks(chromium) {
+  const { bigReport, servePanel, WEBVIEW_STUB } = require(path.join(ROOT, 'out/test/e2e/panel-page.js'));
+  const { sortFindings } = require(path.join(ROOT, 'out/src/extension/panel/render.js'));
+  const report = bigReport(2000);
+  const sorted = sortFindings(report.findings);
+  const server = await servePanel(ROOT);
+  const url = `http://127.0.0.1:${server.address().port}/`;
+  const browser = await chromium.launch({ executablePath: process.env.FOUREYES_CHROMIUM ?? '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'] });
+  const open = async () => {
+    const page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
+    await page.addInitScript(WEBVIEW_STUB);
+    await page.goto(url);
+    await page.waitForFunction('window.__ready === true');
+    await page.evaluate((m) => window.postMessage(m, '*'), { type: 'status', report, now: new Date().toISOString(), canApprove: true, repo: 'big' });
+    await page.waitForSelector('body[data-rendered]');
+    return page;
+  };
+  const rowCount = (page) => page.$$eval('#findings-body tr.finding', (t) => t.length);
+  const focusedFp = (page) => page.evaluate(() => document.activeElement?.dataset?.fp);
+  console.log('review-status panel with 2,000 findings (Chromium, same panel.js):');
+  try {
+    await check('shows the first page of rows, counts all 2,000, and adds rows as the list scrolls', async () => {
+      const page = await open();
+      assert((await page.$eval('#findings-count', (e) => e.textContent)) === '2000 of 2000', 'count');
+      const first = await rowCount(page);
+      assert(first > 0 && first < 2000, `first render rows: ${first}`);
+      assert(await page.$('#findings-body tr.more'), 'a "more" row');
+      await page.$eval('#findings-body tr.more', (e) => e.scrollIntoView());
+      await until('more rows after scrolling', async () => (await rowCount(page)) > first, 5000);
+      await page.close();
+    });
+    await check('keyboard navigation crosses the shown rows: PageDown past the first page, End to the last finding', async () => {
+      const page = await open();
+      const first = await rowCount(page);
+      await page.focus('#findings-body tr.finding');
+      const downs = Math.ceil(first / 10) + 1;
+      for (let i = 0; i < downs; i++) await page.keyboard.press('PageDown');
+      assert((await focusedFp(page)) === sorted[downs * 10].fingerprint, `after ${downs} PageDown: ${await focusedFp(page)}`);
+      await page.keyboard.press('End');
+      assert((await focusedFp(page)) === sorted[1999].fingerprint, 'End focuses the last finding');
+      assert((await rowCount(page)) === 2000, 'every row is shown after End');
+      await page.keyboard.press('Home');
+      assert((await focusedFp(page)) === sorted[0].fingerprint, 'Home focuses the first finding');
+      await page.close();
+    });
+    await check('filters and search apply to all 2,000 findings, not only the rows shown', async () => {
+      const page = await open();
+      await page.selectOption('[data-filter="severity"]', 'critical');
+      assert((await page.$eval('#findings-count', (e) => e.textContent)) === '500 of 2000', 'critical count');
+      assert(await page.$$eval('#findings-body tr.finding', (t) => t.every((r) => r.classList.contains('sev-critical'))), 'only critical rows');
+      await page.selectOption('[data-filter="severity"]', '');
+      await page.fill('#search', 'policy-1999.json');
+      const locs = await page.$$eval('#findings-body tr.finding .loc', (t) => t.map((e) => e.textContent));
+      assert(locs.length === 1 && locs[0].includes('policy-1999.json'), `search: ${locs}`);
+      await page.close();
+    });
+    await check('restores a selection beyond the first page', async () => {
+      const page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
+      const target = sorted[1500].fingerprint;
+      await page.addInitScript(WEBVIEW_STUB.replace('let s;', `let s = { filter: {}, expanded: [], selected: ${JSON.stringify(target)} };`));
+      await page.goto(url);
+      await page.waitForFunction('window.__ready === true');
+      await page.evaluate((m) => window.postMessage(m, '*'), { type: 'status', report, now: new Date().toISOString(), canApprove: true, repo: 'big' });
+      await page.waitForSelector('body[data-rendered]');
+      const tab = await page.$eval(`tr.finding[data-fp="${target}"]`, (e) => e.tabIndex);
+      assert(tab === 0, 'the restored selection is the tab stop');
+      await page.close();
+    });
+  } finally {
+    await browser.close().catch(() => {});
+    server.close();
+  }
+}
+
 async function main() {
   const csDir = spawnSync('bash', [path.join(ROOT, 'scripts/install-code-server.sh'), process.env.FOUREYES_CODE_SERVER_DIR ?? path.join(ROOT, '.vscode-test/code-server')], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] })
     .stdout.trim()
@@ -217,27 +293,36 @@ async function main() {
       await frame.click('[data-action="clear"]');
     });
 
-    await check('renders in a light theme after a window reload', async () => {
+    await check('restores filters and selection after a real window reload (panel serializer), in a light theme', async () => {
+      await page.click('.tabs-container .tab[aria-label*="Review Status"]');
+      frame = await panelFrame(page);
+      await frame.selectOption('[data-filter="state"]', 'required');
+      const rows = await frame.$$('#findings-body tr.finding');
+      assert(rows.length === 3, `rows needing review: ${rows.length}`);
+      await (await rows[1].$('.c-cat')).click();
+      const selected = await rows[1].getAttribute('data-fp');
       writeFileSync(settingsFile, settings('Default Light Modern'));
-      // The workbench saves its open editors (and the webview's state) on a short timer.
-      await page.waitForTimeout(4000);
-      await page.reload();
-      await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
-      await page.waitForTimeout(3000);
-      // The serializer usually restores the panel; opening it again reveals it either way.
-      await runCommand('Four Eyes: Open Review Status');
-      await until('the webview in the light theme', async () => {
+      // Developer: Reload Window goes through the workbench's shutdown, which saves the open
+      // editors and the webview's state; a browser reload would race the workbench's save timer.
+      await page.evaluate(() => (window.__beforeReload = true));
+      await runCommand('Developer: Reload Window');
+      await until('the reloaded workbench', async () => (await page.evaluate(() => !window.__beforeReload && !!document.querySelector('.monaco-workbench'))), 60_000);
+      // No command opens the panel: only the serializer can bring it back.
+      await until('the restored review-status webview in the light theme', async () => {
         frame = await panelFrame(page);
         const bg = await frame.evaluate(() => getComputedStyle(document.body).backgroundColor);
         const [r, g, b] = bg.match(/\d+/g).map(Number);
         return r + g + b > 600;
-      }, 60_000);
-      const rows = await frame.$$eval('#findings-body tr.finding', (t) => t.length);
-      assert(rows >= 1, `restored panel rows: ${rows}`);
+      }, 90_000);
+      assert((await frame.$eval('[data-filter="state"]', (e) => e.value)) === 'required', 'restored state filter');
+      const restored = await frame.$$eval('#findings-body tr.finding', (t) => t.map((r) => [r.dataset.fp, r.tabIndex]));
+      assert(restored.length === 3, `restored rows: ${restored.length}`);
+      assert(restored.filter(([, tab]) => tab === 0).map(([fp]) => fp).join() === selected, `restored selection: ${JSON.stringify(restored)} want ${selected}`);
       await frame.click('[data-action="clear"]');
       await page.waitForTimeout(800);
       await page.screenshot({ path: path.join(ART, 'panel-light.png') });
     });
+    await largeTableChecks(chromium);
   } finally {
     await browser?.close().catch(() => {});
     try {
