@@ -191,6 +191,16 @@ describe('capture', function () {
     await vscode.commands.executeCommand('undo');
   });
 
+  it('a file created with content through a workspace edit is a chat edit', async () => {
+    const root = folderUri().fsPath;
+    const uri = vscode.Uri.joinPath(folderUri(), 'infra/created.json');
+    const edit = new vscode.WorkspaceEdit();
+    edit.createFile(uri, { contents: Buffer.from('{\n  "Action": "*"\n}\n') });
+    assert.ok(await vscode.workspace.applyEdit(edit));
+    const origins = await waitFor('an entry for the created file', () => (recordOrigins(root, 'infra/created.json').length ? recordOrigins(root, 'infra/created.json') : undefined), 10_000);
+    assert.deepStrictEqual(origins, ['chat-edit']);
+  });
+
   it('a paste is not AI-origin', async () => {
     const a = await api();
     const editor = await editorAtBlankLine('infra/paste.json');
