@@ -3,7 +3,9 @@
 // headless Chromium through playwright-core. Opens the panel on a repository with pending,
 // approved, stale, break-glass and bypassed items, asserts the rendered rows and counts through
 // the webview frame's DOM, the XSS case, a filter, keyboard navigation and the open-file action,
-// and takes screenshots in a dark and a light theme (test-artifacts/panel/, not committed).
+// restores filters and selection after a real window reload, and takes screenshots in a dark and
+// a light theme (test-artifacts/panel/, not committed); then checks the paged table with 2,000
+// findings in a plain Chromium page.
 // code-server and Chromium are killed by their own process ids.
 import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -72,7 +74,7 @@ function settings(theme) {
   });
 }
 
-async function panelFrame(page) {
+async function panelFrame(page, ms = 90_000) {
   return until('the review-status webview', async () => {
     for (const f of page.frames()) {
       if (await f.$('#findings-body').catch(() => null)) {
@@ -80,7 +82,7 @@ async function panelFrame(page) {
       }
     }
     return undefined;
-  }, 90_000);
+  }, ms);
 }
 
 // The webview's own script with 2,000 findings in a plain Chromium page (test/e2e/panel-page.ts):
@@ -185,12 +187,13 @@ async function main() {
   server.stdout.pipe(log, { end: false });
   server.stderr.pipe(log, { end: false });
   let browser;
+  let page;
   const dialogs = [];
   try {
     const base = `http://127.0.0.1:${port}`;
     await until('code-server', async () => (await fetch(`${base}/healthz`)).status < 500, 60_000);
     browser = await chromium.launch({ executablePath: process.env.FOUREYES_CHROMIUM ?? '/usr/bin/chromium', headless: true, args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--no-first-run'] });
-    const page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
+    page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
     page.on('dialog', (d) => {
       dialogs.push(d.message());
       void d.dismiss();
@@ -199,15 +202,26 @@ async function main() {
     await page.goto(`${base}/?folder=${encodeURIComponent(repo.dir)}&payload=${encodeURIComponent(JSON.stringify(payload))}`);
     await page.waitForSelector('.monaco-workbench', { timeout: 60_000 });
     await page.waitForTimeout(3000);
+    // On a loaded machine the palette can open before the workbench lists every command: Enter
+    // only once the command's own row is the one selected.
     const runCommand = async (title) => {
       await page.keyboard.press('F1');
       await page.waitForSelector('.quick-input-widget input', { state: 'visible' });
       await page.keyboard.type(title);
-      await page.waitForTimeout(600);
+      const row = `.quick-input-list .monaco-list-row.focused[aria-label*="${title.replace(/"/g, '\\"')}"]`;
+      await page.waitForSelector(row, { timeout: 30_000 });
       await page.keyboard.press('Enter');
     };
-    await runCommand('Four Eyes: Open Review Status');
-    let frame = await panelFrame(page);
+    let frame;
+    for (let attempt = 1; !frame; attempt++) {
+      try {
+        await runCommand('Four Eyes: Open Review Status');
+        frame = await panelFrame(page, 60_000);
+      } catch (err) {
+        if (attempt === 3) throw err;
+        await page.keyboard.press('Escape');
+      }
+    }
     console.log('review-status panel:');
 
     await check('renders one row per finding and the counts by state', async () => {
@@ -322,7 +336,11 @@ async function main() {
       await page.waitForTimeout(800);
       await page.screenshot({ path: path.join(ART, 'panel-light.png') });
     });
+
     await largeTableChecks(chromium);
+  } catch (err) {
+    await page?.screenshot({ path: path.join(ART, 'failure.png') }).catch(() => {});
+    throw err;
   } finally {
     await browser?.close().catch(() => {});
     try {
