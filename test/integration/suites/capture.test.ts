@@ -146,6 +146,21 @@ describe('capture', function () {
     assert.deepStrictEqual(marked(builtin), []);
   });
 
+  it('with inline-completion capture switched off, Tab still accepts and nothing is recorded', async function () {
+    if (!driverDir()) this.skip();
+    const config = vscode.workspace.getConfiguration('foureyes.capture');
+    await config.update('inlineCompletions', false, vscode.ConfigurationTarget.Global);
+    try {
+      const editor = await editorAtBlankLine('infra/capture-off.json');
+      await pressWithSuggestion('Tab', SUGGESTION);
+      await waitFor('the suggestion inserted by Tab', () => editor.document.getText().includes(SUGGESTION), 5000);
+      await sleep(300);
+      assert.deepStrictEqual(marked(editor), []);
+    } finally {
+      await config.update('inlineCompletions', undefined, vscode.ConfigurationTarget.Global);
+    }
+  });
+
   it('accept-word and accept-line mark only what they inserted', async () => {
     const a = await api();
     const editor = await editorAtBlankLine('infra/ai-word.json');
