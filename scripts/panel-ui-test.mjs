@@ -249,9 +249,9 @@ async function main() {
     });
 
     await check('shows a snippet with HTML as text (XSS)', async () => {
-      const row = await frame.$(`#findings-body tr.finding:has(.loc:text-is("${XSS_PATH}:1"))`);
-      assert(row, 'xss row');
-      await (await row.$('[data-action="toggle"]')).click();
+      const row = frame.locator(`#findings-body tr.finding:has(.loc:text-is("${XSS_PATH}:1"))`);
+      assert((await row.count()) === 1, 'xss row');
+      await row.locator('[data-action="toggle"]').click();
       await frame.waitForSelector('tr.detail');
       const text = await frame.$eval('tr.detail .after code', (e) => e.textContent);
       assert(text.includes(XSS_SNIPPET), `after snippet: ${text}`);
@@ -283,8 +283,8 @@ async function main() {
     await page.screenshot({ path: path.join(ART, 'panel-dark.png') });
 
     await check('opens the file at the finding', async () => {
-      const link = await frame.$('#findings-body tr.finding .loc:text-is("svc/app.json:2")');
-      await link.click();
+      // A locator, not an element handle: a live refresh may re-render the rows meanwhile.
+      await frame.locator('#findings-body tr.finding .loc:text-is("svc/app.json:2")').click();
       await until('an editor tab for app.json', async () => page.$('.tabs-container .tab[aria-label*="app.json"]'), 20_000);
       const line = await until('cursor on line 2', async () => {
         const t = await page.$eval('.statusbar [id="status.editor.selection"]', (e) => e.textContent).catch(() => '');
@@ -310,11 +310,12 @@ async function main() {
     await check('restores filters and selection after a real window reload (panel serializer), in a light theme', async () => {
       await page.click('.tabs-container .tab[aria-label*="Review Status"]');
       frame = await panelFrame(page);
+      await frame.click('[data-action="clear"]');
       await frame.selectOption('[data-filter="state"]', 'required');
-      const rows = await frame.$$('#findings-body tr.finding');
-      assert(rows.length === 3, `rows needing review: ${rows.length}`);
-      await (await rows[1].$('.c-cat')).click();
-      const selected = await rows[1].getAttribute('data-fp');
+      const rows = frame.locator('#findings-body tr.finding');
+      assert((await rows.count()) === 3, `rows needing review: ${await rows.count()}`);
+      await rows.nth(1).locator('.c-cat').click();
+      const selected = await rows.nth(1).getAttribute('data-fp');
       writeFileSync(settingsFile, settings('Default Light Modern'));
       // Developer: Reload Window goes through the workbench's shutdown, which saves the open
       // editors and the webview's state; a browser reload would race the workbench's save timer.
