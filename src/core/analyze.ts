@@ -137,7 +137,7 @@ export async function analyzeChange(change: FileChange, opts: AnalyzeOptions): P
     try {
       if (detector.siblings && opts.siblings) {
         const source = opts.siblings;
-        const wanted = detector.siblings(path, source.paths(), ctx);
+        const wanted = detector.siblings(path, source.paths(), ctx, beforeDoc ? [afterDoc.text, beforeDoc.text] : [afterDoc.text]);
         const docs = new Map<string, SiblingDocs>();
         for (const p of wanted) docs.set(p, await parseSibling(source, p, opts.mode, rules));
         ctx.sibling = (p) => docs.get(p);

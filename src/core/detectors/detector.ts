@@ -46,7 +46,8 @@ export interface Detector {
   /**
    * Optional: the other files (chosen from `paths`, the repo-relative paths the caller can read)
    * that `run` needs for this file. The caller parses them before `run`, which reads them
-   * through `ctx.sibling`.
+   * through `ctx.sibling`. `texts` holds this file's text on each side it has (after, then before),
+   * for detectors that pick files named in the content (Terraform `file("policy.json")`).
    */
-  siblings?(path: string, paths: readonly string[], ctx: DetectorContext): string[];
+  siblings?(path: string, paths: readonly string[], ctx: DetectorContext, texts?: readonly string[]): string[];
 }
