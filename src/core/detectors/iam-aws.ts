@@ -7,7 +7,7 @@ import { makeFinding, severityRank, type Finding, type Severity } from '../findi
 import type { ResolvedRules } from '../rules';
 import type { Doc, Node } from '../model';
 import { displayAction, loadActionCatalog, type AccessLevel, type ActionCatalog } from '../iam/aws-actions';
-import { extractAwsPolicies, type ManagedAttachment } from '../iam/aws-extract';
+import { extractAwsPolicies, type ExtractedPolicies, type ManagedAttachment } from '../iam/aws-extract';
 import { grantOf, isAllResources, patternCovers, principalsCovered, conditionsCovered, uncoveredActions, type Grant } from '../iam/aws-grant';
 import type { AwsPolicy, PolicyValue } from '../iam/aws-policy';
 import {
@@ -442,22 +442,41 @@ function reportAttachments(c: Ctx, after: ManagedAttachment[], before: ManagedAt
   }
 }
 
-export const iamAwsDetector: Detector = {
+/** The before side, compared with every edit of the same baseline; grants and risks per policy on first use. */
+interface Baseline {
+  extracted: ExtractedPolicies | undefined;
+  byKey: Map<string, AwsPolicy>;
+  judged: Map<AwsPolicy, { grants: Grant[]; risks: Risks }>;
+}
+
+function baseline(before: Doc): Baseline {
+  const extracted = MAY_HOLD_POLICY.test(before.text) ? extractAwsPolicies(before) : undefined;
+  return { extracted, byKey: new Map((extracted?.policies ?? []).map((p) => [p.key, p])), judged: new Map() };
+}
+
+export const iamAwsDetector: Detector<Baseline> = {
   family: 'iam-aws',
   rules: AWS_IAM_RULES,
-  run(before, after, ctx) {
+  prepare: baseline,
+  run(before, after, ctx, prepared) {
     if (!MAY_HOLD_POLICY.test(after.text)) return [];
     const a = extractAwsPolicies(after);
     if (!a.policies.length && !a.attachments.length) return [];
-    const b = before && MAY_HOLD_POLICY.test(before.text) ? extractAwsPolicies(before) : undefined;
+    const base = before ? (prepared ?? baseline(before)) : undefined;
+    const b = base?.extracted;
     const c: Ctx = { doc: after, ...(before ? { beforeDoc: before } : {}), cat: loadActionCatalog(), out: [], flagged: new Set(), ...(ctx?.rules ? { rules: ctx.rules } : {}) };
-    const beforeByKey = new Map((b?.policies ?? []).map((p) => [p.key, p]));
     for (const policy of a.policies) {
-      const bp = beforeByKey.get(policy.key);
+      const bp = base?.byKey.get(policy.key);
       const ag = policy.statements.map((s) => grantOf(s, c.cat));
-      const bg = bp ? bp.statements.map((s) => grantOf(s, c.cat)) : undefined;
+      let judged = bp ? base!.judged.get(bp) : undefined;
+      if (bp && !judged) {
+        const grants = bp.statements.map((s) => grantOf(s, c.cat));
+        judged = { grants, risks: computeRisks(c, grants, bp.kind) };
+        base!.judged.set(bp, judged);
+      }
+      const bg = judged?.grants;
       const ar = computeRisks(c, ag, policy.kind);
-      const br = bg ? computeRisks(c, bg, bp!.kind) : undefined;
+      const br = judged?.risks;
       c.pending = [];
       reportRisks(c, policy, ar, br, bp?.node);
       flushRisks(c);
