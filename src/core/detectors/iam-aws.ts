@@ -3,13 +3,13 @@
 // own (admin, escalation, public principals, unconstrained write or permissions management) are
 // reported when the change introduces them; any other widening of an existing policy is reported
 // with numbers; narrowing, re-ordering and reformatting are not findings.
-import { makeFinding, severityRank, type Finding, type Severity } from '../findings';
+import { makeFinding, severityRank, type Finding, type FindingInput, type Severity } from '../findings';
 import type { ResolvedRules } from '../rules';
 import type { Doc, Node } from '../model';
 import { displayAction, loadActionCatalog, type AccessLevel, type ActionCatalog } from '../iam/aws-actions';
 import { extractAwsPolicies, type ExtractedPolicies, type ManagedAttachment } from '../iam/aws-extract';
 import { grantOf, isAllResources, patternCovers, principalsCovered, conditionsCovered, uncoveredActions, type Grant } from '../iam/aws-grant';
-import type { AwsPolicy, PolicyValue } from '../iam/aws-policy';
+import type { AwsPolicy, AwsStatement, PolicyValue } from '../iam/aws-policy';
 import {
   ADMIN_MANAGED_POLICIES,
   CREDENTIAL_ACTIONS,
@@ -58,6 +58,8 @@ interface Ctx {
   /** Stand-alone risks collected while `reportRisks` runs, merged per statement afterwards. */
   pending?: PendingRisk[];
   rules?: ResolvedRules;
+  /** Set while one policy is judged: the findings it gives, to give them again unchanged. */
+  log?: FindingInput[];
 }
 
 interface PendingRisk {
@@ -108,18 +110,18 @@ function emit(c: Ctx, ruleId: string, severity: Severity, message: string, node:
     c.pending.push({ ruleId, severity, message, node, content, beforeNode, summary });
     return;
   }
-  c.out.push(
-    makeFinding({
-      ruleId,
-      category: 'iam',
-      severity,
-      message,
-      doc: c.doc,
-      node,
-      content: `${ruleId}|${content}`,
-      ...(beforeNode && c.beforeDoc ? { beforeDoc: c.beforeDoc, beforeNode } : {}),
-    }),
-  );
+  const input: FindingInput = {
+    ruleId,
+    category: 'iam',
+    severity,
+    message,
+    doc: c.doc,
+    node,
+    content: `${ruleId}|${content}`,
+    ...(beforeNode && c.beforeDoc ? { beforeDoc: c.beforeDoc, beforeNode } : {}),
+  };
+  c.log?.push(input);
+  c.out.push(makeFinding(input));
 }
 
 /** AWS names service-wide managed policies `<Service>FullAccess` (`AmazonS3FullAccess`, `AWSLambda_FullAccess`). */
@@ -442,6 +444,16 @@ function reportAttachments(c: Ctx, after: ManagedAttachment[], before: ManagedAt
   }
 }
 
+/** Per policy node: what judging it gave, and everything that judgement read. */
+const judgedPolicies = new WeakMap<
+  Node,
+  { key: string; kind: AwsPolicy['kind']; bp: AwsPolicy | undefined; base: Baseline | undefined; rules: ResolvedRules | undefined; statements: readonly AwsStatement[]; findings: FindingInput[] }
+>();
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
 /** The before side, compared with every edit of the same baseline; grants and risks per policy on first use. */
 interface Baseline {
   extracted: ExtractedPolicies | undefined;
@@ -467,6 +479,14 @@ export const iamAwsDetector: Detector<Baseline> = {
     const c: Ctx = { doc: after, ...(before ? { beforeDoc: before } : {}), cat: loadActionCatalog(), out: [], flagged: new Set(), ...(ctx?.rules ? { rules: ctx.rules } : {}) };
     for (const policy of a.policies) {
       const bp = base?.byKey.get(policy.key);
+      // A policy judged before against the same baseline policy, with the same statements (an
+      // untouched subtree keeps its statement objects): its findings again, at today's ranges.
+      const seen = judgedPolicies.get(policy.node);
+      if (seen && seen.key === policy.key && seen.kind === policy.kind && seen.bp === bp && seen.base === base && seen.rules === ctx?.rules && sameItems(seen.statements, policy.statements)) {
+        for (const input of seen.findings) c.out.push(makeFinding({ ...input, doc: after }));
+        continue;
+      }
+      c.log = [];
       const ag = policy.statements.map((s) => grantOf(s, c.cat));
       let judged = bp ? base!.judged.get(bp) : undefined;
       if (bp && !judged) {
@@ -482,6 +502,8 @@ export const iamAwsDetector: Detector<Baseline> = {
       flushRisks(c);
       if (bp && bg) reportWidening(c, policy, ag, bg, bp);
       else for (const g of ag) reportUnresolved(c, policy, g, undefined);
+      judgedPolicies.set(policy.node, { key: policy.key, kind: policy.kind, bp, base, rules: ctx?.rules, statements: policy.statements, findings: c.log });
+      c.log = undefined;
     }
     reportAttachments(c, a.attachments, b?.attachments);
     return c.out;
