@@ -68,16 +68,25 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
  */
 export function entriesFor(names: readonly string[], catalogue: readonly CatalogueEntry[], scope: SafetyScope, callees: readonly string[] = []): CatalogueEntry[] {
   if (!names.length) return [];
-  // The editor asks about the same keys on every edit; the answer depends on these inputs alone.
+  // The editor asks about the same keys on every edit; the answers depend on these inputs alone.
+  // Most keys end in a word no catalogue entry names: that is settled per last name first.
   let memo = entriesMemo.get(catalogue);
-  if (!memo || memo.size > MAX_MEMO) entriesMemo.set(catalogue, (memo = new Map()));
+  if (!memo || memo.answers.size + memo.lastNames.size > MAX_MEMO) entriesMemo.set(catalogue, (memo = { answers: new Map(), lastNames: new Map() }));
+  const lastName = names[names.length - 1];
+  let named = memo.lastNames.get(lastName);
+  if (named === undefined) {
+    const last = words(lastName);
+    named = last.length > 0 && indexOf(catalogue).suffixes.has(last[last.length - 1]);
+    memo.lastNames.set(lastName, named);
+  }
+  if (!named) return [];
   const key = `${scope.language}\0${scope.production}\0${scope.path}\0${names.join('\u0001')}\0${callees.join('\u0001')}`;
-  let found = memo.get(key);
-  if (!found) memo.set(key, (found = lookupEntries(names, catalogue, scope, callees)));
+  let found = memo.answers.get(key);
+  if (!found) memo.answers.set(key, (found = lookupEntries(names, catalogue, scope, callees)));
   return found;
 }
 
-const entriesMemo = new WeakMap<readonly CatalogueEntry[], Map<string, CatalogueEntry[]>>();
+const entriesMemo = new WeakMap<readonly CatalogueEntry[], { answers: Map<string, CatalogueEntry[]>; lastNames: Map<string, boolean> }>();
 const MAX_MEMO = 50_000;
 
 function lookupEntries(names: readonly string[], catalogue: readonly CatalogueEntry[], scope: SafetyScope, callees: readonly string[]): CatalogueEntry[] {
