@@ -32,10 +32,16 @@ function lowerValue(node: TsNode, path: KeyPath, ctx: LowerContext, depth = 0, o
   if (depth > MAX_DEPTH) return ctx.opaque(node, path);
   switch (node.type) {
     case 'object': {
-      const oldValues = old?.kind === 'object' ? old.entries.map((e) => e.value) : undefined;
+      const oldEntries = old?.kind === 'object' ? old.entries : undefined;
+      const oldValues = oldEntries?.map((e) => e.value);
       const entries: ObjEntry[] = [];
       for (const pair of node.namedChildren) {
         if (!pair || pair.type !== 'pair') continue;
+        const kept = ctx.reuse?.keepEntry(oldEntries, pair, path);
+        if (kept) {
+          entries.push(kept);
+          continue;
+        }
         const k = pair.childForFieldName('key');
         const v = pair.childForFieldName('value');
         if (!k || !v) continue;

@@ -3,7 +3,7 @@
 // reports no syntax change over it and it sits at the same key path. Taken-over nodes keep their
 // object identity (detectors memoise per node) and get their ranges moved to the new text.
 import type { Node as TsNode } from 'web-tree-sitter';
-import type { KeyPath, Node, SourceRange } from '../model';
+import type { KeyPath, Node, ObjEntry, SourceRange } from '../model';
 import type { LineIndex } from '../text';
 
 /** The one region where the old and the new text differ (UTF-16 offsets). */
@@ -73,16 +73,58 @@ export class NodeReuse {
    */
   keep(old: Node | undefined, ts: TsNode, path: KeyPath): Node | undefined {
     if (!old || this.taken.has(old)) return undefined;
+    const after = this.untouched(ts);
+    if (after === undefined) return undefined;
+    const shift = after ? this.delta : 0;
+    if (old.range.startOffset !== ts.startIndex - shift || old.range.endOffset !== ts.endIndex - shift || !samePath(old.path, path)) return undefined;
+    if (after && (this.delta !== 0 || this.lineDelta !== 0)) this.move(old);
+    this.taken.add(old);
+    return old;
+  }
+
+  /**
+   * The old entry of an object for a whole key/value pair `ts` (key first, value last, as in
+   * JSON), taken over with its key range and value when the pair is untouched: no re-reading of
+   * the key and value through the tree.
+   */
+  keepEntry(oldEntries: readonly ObjEntry[] | undefined, ts: TsNode, path: KeyPath): ObjEntry | undefined {
+    if (!oldEntries?.length) return undefined;
+    const after = this.untouched(ts);
+    if (after === undefined) return undefined;
+    const shift = after ? this.delta : 0;
+    const start = ts.startIndex - shift;
+    let lo = 0;
+    let hi = oldEntries.length - 1;
+    let entry: ObjEntry | undefined;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const s = oldEntries[mid].keyRange.startOffset;
+      if (s === start) {
+        entry = oldEntries[mid];
+        break;
+      }
+      if (s < start) lo = mid + 1;
+      else hi = mid - 1;
+    }
+    if (!entry || this.taken.has(entry.value) || entry.value.range.endOffset !== ts.endIndex - shift) return undefined;
+    const p = entry.value.path;
+    if (p.length !== path.length + 1 || p[path.length] !== entry.key || !samePath(p.slice(0, path.length), path)) return undefined;
+    if (after && (this.delta !== 0 || this.lineDelta !== 0)) {
+      entry.keyRange = this.moveRange(entry.keyRange);
+      this.move(entry.value);
+    }
+    this.taken.add(entry.value);
+    return entry;
+  }
+
+  /** false: before the edit; true: after it; undefined: the edit or a syntax change touches `ts`. */
+  private untouched(ts: TsNode): boolean | undefined {
     const start = ts.startIndex;
     const end = ts.endIndex;
     const after = start > this.edit.newEnd;
     if (!after && end >= this.edit.start) return undefined;
     for (const r of this.changed) if (r.startIndex <= end && start <= r.endIndex) return undefined;
-    if (old.range.startOffset !== (after ? start - this.delta : start)) return undefined;
-    if (old.range.endOffset !== (after ? end - this.delta : end) || !samePath(old.path, path)) return undefined;
-    if (after && (this.delta !== 0 || this.lineDelta !== 0)) this.move(old);
-    this.taken.add(old);
-    return old;
+    return after;
   }
 
   private moveRange(r: SourceRange): SourceRange {
