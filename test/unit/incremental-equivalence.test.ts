@@ -94,9 +94,9 @@ resource "aws_db_instance" "main" {
 
 /** Tokens that turn grants risky or narrow, plus syntax that breaks and re-forms the file. */
 const PIECES: Record<string, string[]> = {
-  json: ['"s3:*"', '"*"', '"iam:PassRole"', '"Deny"', '"Allow"', '"0.0.0.0/0"', '"https://db.prod.example.com"', '{', '}', '[', ']', ',', '"', ':', '\n', ' ', 'true', '1'],
+  json: ['"s3:*"', '"*"', '"iam:PassRole"', '"Deny"', '"Allow"', '"0.0.0.0/0"', '"https://db.prod.example.com"', '{', '}', '[', ']', ',', '"', ':', '\n', '\r\n', '\r', ' ', 'true', '1', '"\u00e9\ud83d\ude00"'],
   yaml: ['s3:*', '"*"', 'iam:PassRole', 'Deny', '0.0.0.0/0', 'https://api.prod.example.com', 'false', 'true', '[', ']', '{', '}', ':', '- ', '\n', '  ', '&a ', '*a', '<<: *defaults\n', '---\n', '"'],
-  hcl: ['"s3:*"', '"*"', '"iam:PassRole"', '"0.0.0.0/0"', '"db.prod.example.com"', 'false', 'true', '{', '}', '[', ']', '=', '"', '\n', ' ', '${var.x}', '<<EOT\n{"Statement": []}\nEOT\n'],
+  hcl: ['\r\n', '"s3:*"', '"*"', '"iam:PassRole"', '"0.0.0.0/0"', '"db.prod.example.com"', 'false', 'true', '{', '}', '[', ']', '=', '"', '\n', ' ', '${var.x}', '<<EOT\n{"Statement": []}\nEOT\n'],
 };
 
 function randomChange(text: string, pieces: readonly string[], r: (n: number) => number): TextChange {

@@ -32,7 +32,7 @@ export interface ChangedRange {
 /**
  * Answers, while one tree is lowered, "is the old node for this tree node still valid?". Reuse
  * points must lower a subtree from its own text and key path alone (no anchors, no shared nodes,
- * no problems recorded on the way); lowerers call `take` only where that holds.
+ * no problems recorded on the way); lowerers call `keep`/`keepEntry` only where that holds.
  */
 export class NodeReuse {
   /** Nodes taken over (each at most once). */
