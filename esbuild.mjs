@@ -85,6 +85,9 @@ const common = {
   logLevel: 'warning',
   // jsonc-parser's UMD build hides its requires from the bundler; its ESM build does not.
   mainFields: ['module', 'main'],
+  // `import()` (web-tree-sitter reads grammars through `import("fs/promises")`) becomes require():
+  // the hook compiles cli.js through vm.Script with a code cache, where `import()` has no loader.
+  supported: { 'dynamic-import': false },
 };
 
 const builds = [

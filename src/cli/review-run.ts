@@ -1,5 +1,6 @@
 // Shared by the review commands: running a review with the full analyser, and printing it.
 import { analyzeChange } from '../core/analyze';
+import { prefetchActionCatalog } from '../core/iam/aws-actions';
 import { detectLanguage } from '../core/languages';
 import type { LanguageId } from '../core/model';
 import { prepareParsers } from '../core/parse';
@@ -19,7 +20,11 @@ export const FULL_TOOLS: ReviewTools = {
   parseRules: (text, which) => parseRules(text, which),
   weakenings: weakeningFindings,
   // A grammar that fails to load here is reported by the file's own analysis.
-  prepare: (paths) => prepareParsers(paths.map((p) => detectLanguage(p)).filter((l): l is LanguageId => !!l)).catch(() => undefined),
+  prepare: (paths) => {
+    const languages = paths.map((p) => detectLanguage(p)).filter((l): l is LanguageId => !!l);
+    if (languages.length) prefetchActionCatalog();
+    return prepareParsers(languages).catch(() => undefined);
+  },
 };
 
 export function nowFrom(io: CliIO): Date {

@@ -137,7 +137,7 @@ export async function analyzeChange(change: FileChange, opts: AnalyzeOptions): P
     try {
       if (detector.siblings && opts.siblings) {
         const source = opts.siblings;
-        const wanted = detector.siblings(path, source.paths(), ctx);
+        const wanted = detector.siblings(path, source.paths(), ctx, beforeDoc ? [afterDoc.text, beforeDoc.text] : [afterDoc.text]);
         const docs = new Map<string, SiblingDocs>();
         for (const p of wanted) docs.set(p, await parseSibling(source, p, opts.mode, rules));
         ctx.sibling = (p) => docs.get(p);
@@ -146,7 +146,9 @@ export async function analyzeChange(change: FileChange, opts: AnalyzeOptions): P
         delete ctx.sibling;
         delete ctx.siblingPaths;
       }
-      const prepared = beforeDoc && detector.prepare ? preparedFor(detector, beforeDoc, ctx) : undefined;
+      // With other files of the change in view, what a detector derives from `before` may read
+      // them too: prepared afresh then, memoised only when the before document is all it sees.
+      const prepared = beforeDoc && detector.prepare ? (ctx.sibling ? detector.prepare(beforeDoc, ctx) : preparedFor(detector, beforeDoc, ctx)) : undefined;
       for (const f of detector.run(beforeDoc, afterDoc, ctx, prepared)) {
         const o = rules.override(f.ruleId);
         if (o?.off) continue;

@@ -113,15 +113,17 @@ export interface RepoInfo {
   hooksDir: string;
   /** Where Four Eyes keeps per-repository state (cache, tool copy): `<git-path foureyes>`. */
   stateDir: string;
+  /** The directory shared by all worktrees (absolute): the hook's analysis cache lives under it. */
+  commonDir: string;
   /** HEAD's commit id, or undefined before the first commit. */
   head?: string;
 }
 
 /** One `git rev-parse` for everything the hook needs to know about where it runs. */
 export function repoInfo(cwd: string, env?: NodeJS.ProcessEnv): RepoInfo {
-  const r = gitRaw(['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-path', 'hooks', '--git-path', 'foureyes'], { cwd, env });
+  const r = gitRaw(['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-path', 'hooks', '--git-path', 'foureyes', '--git-common-dir'], { cwd, env });
   if (r.code !== 0) throw new GitError(['rev-parse'], r.code, r.stderr || 'not a git repository');
-  const [root, gitDir, hooks, state] = r.stdout.toString('utf8').split('\n');
+  const [root, gitDir, hooks, state, common] = r.stdout.toString('utf8').split('\n');
   // --git-path answers relative to the cwd.
   const head = gitRaw(['rev-parse', '-q', '--verify', 'HEAD^{commit}'], { cwd, env });
   return {
@@ -129,6 +131,7 @@ export function repoInfo(cwd: string, env?: NodeJS.ProcessEnv): RepoInfo {
     gitDir,
     hooksDir: path.resolve(cwd, hooks),
     stateDir: path.resolve(cwd, state),
+    commonDir: path.resolve(cwd, common),
     head: head.code === 0 ? head.stdout.toString('utf8').trim() : undefined,
   };
 }

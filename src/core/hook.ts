@@ -1,5 +1,6 @@
 // Installing the pre-commit hook where git really looks (core.hooksPath, worktrees, submodules),
 // keeping any existing hook, cooperating with husky, and running a stable copy of the CLI.
+import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { configGet, gitRaw, GitError } from './git';
@@ -111,6 +112,22 @@ export function installRuntime(loc: HookLocations, distDir: string, nodePath: st
   if (existsSync(loc.runtimeDir)) renameSync(loc.runtimeDir, old);
   renameSync(tmp, loc.runtimeDir);
   rmSync(old, { recursive: true, force: true });
+}
+
+/**
+ * Runs the installed hook entry once over built-in samples so it writes its V8 code cache now
+ * rather than on the first commit (`docs/review.md`, "The cold path"). Best effort: a failure or
+ * timeout only means the first commit writes it. `wait: false` (the editor) does not block.
+ */
+export function warmRuntime(loc: HookLocations, nodePath: string, opts: { wait: boolean } = { wait: true }): void {
+  const args = [path.join(loc.runtimeDir, 'hook.js'), '--warm-code-cache'];
+  const env = { ...process.env, FOUREYES_GRAMMAR_DIR: path.join(loc.runtimeDir, 'grammars'), FOUREYES_TEST_DETECTOR: '' };
+  try {
+    if (opts.wait) spawnSync(nodePath, args, { cwd: loc.runtimeDir, env, stdio: 'ignore', timeout: 60_000, windowsHide: true });
+    else spawn(nodePath, args, { cwd: loc.runtimeDir, env, stdio: 'ignore', detached: true, windowsHide: true }).on('error', () => undefined).unref();
+  } catch {
+    // Best effort, see above.
+  }
 }
 
 function isManaged(text: string): boolean {

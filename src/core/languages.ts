@@ -51,8 +51,8 @@ const BY_NAME: Record<string, LanguageId> = {
 /** JSON files whose tools accept comments: VS Code settings, tsconfig variants, ESLint, dev containers. */
 const JSONC_NAMES = /^(.*\.)?settings\.json$|^[tj]sconfig\..*json$|^\.eslintrc\.json$|^\.?devcontainer\.json$/;
 
-/** Suffixes that wrap another format: `values.yaml.template`, `policy.json.tpl`. */
-const WRAPPER_SUFFIXES = ['.template', '.tpl', '.tmpl', '.example', '.sample', '.dist', '.orig', '.j2', '.jinja'];
+/** Suffixes that wrap another format: `values.yaml.template`, `policy.json.tpl`, Terraform's `policy.json.tftpl`. */
+const WRAPPER_SUFFIXES = ['.template', '.tpl', '.tftpl', '.tmpl', '.example', '.sample', '.dist', '.orig', '.j2', '.jinja'];
 
 /**
  * Which language a file is in, from its name and, failing that, its first line (shebang, or a

@@ -4,7 +4,7 @@ import { minimatch } from 'minimatch';
 import type { Severity } from './findings';
 import { validateRulesText, type RulesProblem } from './rules-validate';
 
-export const RULES_FILE = '.foureyes/rules.jsonc';
+export { RULES_FILE } from './rules-file';
 
 export interface Senior {
   id: string;

@@ -8,7 +8,7 @@ import type { Finding } from './findings';
 import { gitRaw, parseRawDiff, readObjects } from './git';
 import { AnalysisCache } from './review/cache';
 import { aiLines, originInRange, readProvenance } from './provenance';
-import type { ReviewTools } from './review/engine';
+import { analysisKey, type ReviewTools } from './review/engine';
 import type { ReviewInput } from './review/inputs';
 import { evaluatePolicy, type ReviewedFinding } from './review/policy';
 import { parseRules, RULES_FILE, type RulesConfig } from './rules';
@@ -70,7 +70,6 @@ export async function worktreeFindings(input: ReviewInput, policy: RulesConfig, 
     }
   }
   const resolved = tools.resolve(target, input.targetRules ? path.join(input.root, RULES_FILE) : '');
-  const rulesKey = createHash('sha256').update(input.targetRules?.text ?? '').digest('hex');
   const maxBytes = opts.maxBytes ?? 2 * 1024 * 1024;
   const cache = new AnalysisCache(opts.cacheDir);
   const indexBlobs = readObjects(input.root, changes.map((c) => c.indexBlob).filter(Boolean), input.env);
@@ -89,7 +88,7 @@ export async function worktreeFindings(input: ReviewInput, policy: RulesConfig, 
       continue;
     }
     const blob = blobId(after);
-    const key = AnalysisCache.key([opts.version, rulesKey, c.path, c.indexBlob, blob]);
+    const key = analysisKey(opts.version, input.targetRules?.id, c.path, c.indexBlob, blob);
     let result = cache.get(key);
     if (!result) {
       const before = c.indexBlob ? (indexBlobs.get(c.indexBlob) ?? null) : null;

@@ -12,6 +12,8 @@ import type { Logger } from '../core/logger';
 import type { Doc, LanguageId } from '../core/model';
 import { parseDocument } from '../core/parse';
 import { evaluatePolicy, type ReviewedFinding } from '../core/review/policy';
+import { prefillAnalysis } from '../core/review/prefill';
+import { VERSION } from '../cli/version';
 import type { FolderContext, Folders } from './folders';
 import { readSettings } from './settings';
 
@@ -86,8 +88,36 @@ export class AnalysisService implements vscode.Disposable {
 
   save(doc: vscode.TextDocument): void {
     const state = this.docs.get(doc.uri.toString()) ?? this.stateFor(doc);
-    if (state) this.schedule(doc, state, 0);
+    if (state) {
+      this.schedule(doc, state, 0);
+      void this.prefill(doc, state);
+    }
   }
+
+  /**
+   * Saved content is usually what gets committed next: its analysis goes into the hook's cache
+   * (computed afresh from disk and git, the way the hook would), so the commit parses nothing.
+   */
+  private async prefill(doc: vscode.TextDocument, state: DocState): Promise<void> {
+    const ctx = this.folders.forUri(doc.uri);
+    if (!ctx?.repo || ctx.rulesError) return;
+    const target = { root: ctx.root, commonDir: ctx.repo.commonDir, path: state.parser.path, version: VERSION, hasHead: !!ctx.repo.head };
+    const previous = this.prefilling;
+    const run = (async () => {
+      await previous;
+      try {
+        const outcome = await prefillAnalysis(target);
+        this.log.debug(`${target.path}: hook cache pre-fill ${outcome}`);
+      } catch (err) {
+        this.log.debug(`${target.path}: hook cache pre-fill failed: ${errorMessage(err)}`);
+      }
+    })();
+    this.prefilling = run;
+    await run;
+  }
+
+  /** Pre-fills run one after another: they share the process's parsers with the editor analyses. */
+  private prefilling: Promise<void> = Promise.resolve();
 
   close(doc: vscode.TextDocument): void {
     const key = doc.uri.toString();

@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { errorMessage } from '../core/analyze';
-import { hookLocations, hookStatus, installHook, installRuntime, uninstallHook, type HookStatus } from '../core/hook';
+import { hookLocations, hookStatus, installHook, installRuntime, uninstallHook, warmRuntime, type HookStatus } from '../core/hook';
 import type { Logger } from '../core/logger';
 import type { FolderContext, Folders } from './folders';
 import { readSettings } from './settings';
@@ -50,7 +50,10 @@ export class HookActions {
   install(uri?: vscode.Uri): string {
     this.requireTrust('Installing the hook');
     const ctx = this.context(uri);
-    const r = installHook(hookLocations(ctx.root), { distDir: this.distDir, nodePath: nodeForHook(), version: this.version });
+    const loc = hookLocations(ctx.root);
+    const nodePath = nodeForHook();
+    const r = installHook(loc, { distDir: this.distDir, nodePath, version: this.version });
+    warmRuntime(loc, nodePath, { wait: false });
     const msg = `pre-commit hook installed in ${r.hookFile}${r.savedHook ? `; the previous hook is kept as ${r.savedHook} and still runs first` : ''}`;
     this.log.info(msg);
     return msg;
@@ -88,7 +91,9 @@ export class HookActions {
     if (status.installed) {
       if (status.runtimeVersion !== this.version) {
         try {
-          installRuntime(loc, this.distDir, status.nodePath && existsSync(status.nodePath) ? status.nodePath : nodeForHook(), this.version);
+          const nodePath = status.nodePath && existsSync(status.nodePath) ? status.nodePath : nodeForHook();
+          installRuntime(loc, this.distDir, nodePath, this.version);
+          warmRuntime(loc, nodePath, { wait: false });
           this.log.info(`${ctx.root}: hook runtime updated from ${status.runtimeVersion ?? 'none'} to ${this.version}`);
         } catch (err) {
           this.log.error(`${ctx.root}: cannot update the hook runtime: ${errorMessage(err)}`);

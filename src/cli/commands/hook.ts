@@ -1,6 +1,6 @@
 // `foureyes hook install | uninstall | status`.
 import * as path from 'node:path';
-import { hookLocations, hookStatus, installHook, uninstallHook } from '../../core/hook';
+import { hookLocations, hookStatus, installHook, uninstallHook, warmRuntime } from '../../core/hook';
 import { EXIT_FINDINGS, EXIT_OK, UsageError, type Command } from '../io';
 import { parseCommandArgs } from '../options';
 import { VERSION } from '../version';
@@ -16,7 +16,9 @@ export const hookCommand: Command = {
     if (action === 'install') {
       // The bundle runs from dist/; the runtime copy is taken from beside it.
       const distDir = io.env.FOUREYES_DIST_DIR ?? path.dirname(require.main?.filename ?? __filename);
-      const r = installHook(loc, { distDir, nodePath: values.node ?? process.execPath, version: VERSION });
+      const nodePath = values.node ?? process.execPath;
+      const r = installHook(loc, { distDir, nodePath, version: VERSION });
+      warmRuntime(loc, nodePath);
       io.stdout(`foureyes: pre-commit hook installed in ${r.hookFile}${r.husky ? ' (husky)' : ''}${r.savedHook ? `; the previous hook is kept as ${r.savedHook} and still runs first` : ''}\nfoureyes: runtime ${VERSION} copied to ${r.runtimeDir}\n`);
       return EXIT_OK;
     }

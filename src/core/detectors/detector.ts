@@ -50,15 +50,17 @@ export interface Detector<P = unknown> {
   run(before: Doc | undefined, after: Doc, ctx: DetectorContext, prepared?: P): Finding[];
   /**
    * Optional: the state `run` derives from `before` alone (collected values, extracted policies).
-   * The engine computes it once per before document and rules and passes it to every `run`
-   * against that document: the editor compares each edit with the same baseline. It must not
-   * depend on `after`, and `run` must give the same findings with or without it.
+   * The engine computes it once per before document and rules (when the caller provides no other
+   * files of the change) and passes it to every `run` against that document: the editor compares
+   * each edit with the same baseline. It must not depend on `after`, and `run` must give the same
+   * findings with or without it.
    */
   prepare?(before: Doc, ctx: DetectorContext): P;
   /**
    * Optional: the other files (chosen from `paths`, the repo-relative paths the caller can read)
    * that `run` needs for this file. The caller parses them before `run`, which reads them
-   * through `ctx.sibling`.
+   * through `ctx.sibling`. `texts` holds this file's text on each side it has (after, then before),
+   * for detectors that pick files named in the content (Terraform `file("policy.json")`).
    */
-  siblings?(path: string, paths: readonly string[], ctx: DetectorContext): string[];
+  siblings?(path: string, paths: readonly string[], ctx: DetectorContext, texts?: readonly string[]): string[];
 }

@@ -3,9 +3,10 @@
 // own (admin, escalation, public principals, unconstrained write or permissions management) are
 // reported when the change introduces them; any other widening of an existing policy is reported
 // with numbers; narrowing, re-ordering and reformatting are not findings.
-import { makeFinding, severityRank, type Finding, type FindingInput, type Severity } from '../findings';
+import { makeFinding, SEVERITIES, severityRank, type Finding, type FindingInput, type Severity } from '../findings';
 import type { ResolvedRules } from '../rules';
 import type { Doc, Node } from '../model';
+import { terraformModuleSiblings, type ModuleSide } from '../iam/tf-module';
 import { displayAction, loadActionCatalog, type AccessLevel, type ActionCatalog } from '../iam/aws-actions';
 import { extractAwsPolicies, type ExtractedPolicies, type ManagedAttachment } from '../iam/aws-extract';
 import { grantOf, isAllResources, patternCovers, principalsCovered, conditionsCovered, uncoveredActions, type Grant } from '../iam/aws-grant';
@@ -18,10 +19,11 @@ import {
   accountOfPrincipal,
   hasRestrictingCondition,
   isPublicPrincipal,
+  networkCondition,
   onAllResources,
   restrictableAt,
 } from '../iam/aws-risks';
-import type { Detector, RuleMeta } from './detector';
+import type { Detector, DetectorContext, RuleMeta } from './detector';
 
 export const AWS_IAM_RULES: readonly RuleMeta[] = [
   { id: 'iam/aws-admin-access', category: 'iam', defaultSeverity: 'critical', title: 'Grants every action on every resource' },
@@ -46,7 +48,7 @@ export const AWS_IAM_RULES: readonly RuleMeta[] = [
 ];
 
 /** Cheap text test so files without any policy never load the action table. */
-const MAY_HOLD_POLICY = /statement|iam::aws:policy|ManagedPolicy|Permission|Principal|Policies/i;
+const MAY_HOLD_POLICY = /statement|iam::aws:policy|ManagedPolicy|Permission|Principal|Policies|polic(y|ies)\s*=\s*(template)?file\(|_policy_documents|(source|override)_json/i;
 
 interface Ctx {
   doc: Doc;
@@ -60,6 +62,31 @@ interface Ctx {
   rules?: ResolvedRules;
   /** Set while one policy is judged: the findings it gives, to give them again unchanged. */
   log?: FindingInput[];
+  /** `production.awsAccounts` of the rules file. */
+  prodAccounts: ReadonlySet<string>;
+  /** Production accounts each statement names in a resource ARN or principal. */
+  prodByNode: Map<Node, string[]>;
+}
+
+/** The account field of an ARN (`arn:aws:sqs:eu-west-1:123456789012:q`), or a bare account principal. */
+const ACCOUNT_IN_ARN = /arn:(?:aws[\w-]*|\$\{[^}]*\}):[^:\s]*:[^:\s]*:(\d{12}):/g;
+const BARE_ACCOUNT = /^AWS:(\d{12})$/;
+
+/** Production accounts a grant's resources or principals name (literal or inside a variable's text). */
+function productionAccountsOf(c: Ctx, g: Grant): string[] {
+  if (!c.prodAccounts.size) return [];
+  const found = new Set<string>();
+  const texts = [...g.resources, ...g.principals, ...g.opaqueResources.map((v) => v.text), ...g.opaquePrincipals.map((v) => v.text)];
+  for (const t of texts) {
+    for (const m of t.matchAll(ACCOUNT_IN_ARN)) if (c.prodAccounts.has(m[1])) found.add(m[1]);
+    const bare = BARE_ACCOUNT.exec(t)?.[1];
+    if (bare && c.prodAccounts.has(bare)) found.add(bare);
+  }
+  return [...found].sort();
+}
+
+function raise(s: Severity): Severity {
+  return SEVERITIES[Math.min(SEVERITIES.length - 1, severityRank(s) + 1)];
 }
 
 interface PendingRisk {
@@ -109,6 +136,13 @@ function emit(c: Ctx, ruleId: string, severity: Severity, message: string, node:
   if (c.pending && summary) {
     c.pending.push({ ruleId, severity, message, node, content, beforeNode, summary });
     return;
+  }
+  const prod = c.prodByNode.get(node);
+  if (prod?.length) {
+    // A grant on a production account's resources, or to its principals, reaches production.
+    severity = raise(severity);
+    const named = prod.filter((a) => !message.includes(`production account ${a}`));
+    if (named.length) message += `, in production account${named.length > 1 ? 's' : ''} ${named.join(', ')}`;
   }
   const input: FindingInput = {
     ruleId,
@@ -175,6 +209,8 @@ interface Risks {
   exfil: Map<string, Grant>;
   escalation: Map<string, Grant>;
   publicP: Map<string, Grant>;
+  /** Public principals whose grant is limited only by a network condition (`aws:SourceIp ...`). */
+  publicNetwork: Map<string, string>;
   accounts: Map<string, Grant>;
   /** Number of actions on every resource, for "widened from N to M" counts. */
   allOnStar: number;
@@ -185,7 +221,7 @@ function isAllow(g: Grant): boolean {
 }
 
 function computeRisks(c: Ctx, grants: Grant[], kind: AwsPolicy['kind']): Risks {
-  const r: Risks = { perms: new Map(), write: new Map(), creds: new Map(), exfil: new Map(), escalation: new Map(), publicP: new Map(), accounts: new Map(), allOnStar: 0 };
+  const r: Risks = { perms: new Map(), write: new Map(), creds: new Map(), exfil: new Map(), escalation: new Map(), publicP: new Map(), publicNetwork: new Map(), accounts: new Map(), allOnStar: 0 };
   // Unconditional denies on every resource, kept as the grants' own sets (no copy of a `*`).
   const denies = grants.filter((g) => !isAllow(g) && !g.conditions.size && onAllResources(g) && !g.principals.length && g.actions.size);
   const denied = denies.length ? (a: string) => denies.some((d) => d.actions.has(a)) : () => false;
@@ -210,9 +246,15 @@ function computeRisks(c: Ctx, grants: Grant[], kind: AwsPolicy['kind']): Risks {
       }
     }
     if (kind !== 'identity' && !hasRestrictingCondition(g)) {
+      const network = networkCondition(g);
       for (const p of g.principals) {
-        if (isPublicPrincipal(p)) r.publicP.set(p, r.publicP.get(p) ?? g);
-        else if (accountOfPrincipal(p)) r.accounts.set(p, r.accounts.get(p) ?? g);
+        if (isPublicPrincipal(p)) {
+          if (!r.publicP.has(p) || (r.publicNetwork.has(p) && !network)) {
+            r.publicP.set(p, g);
+            if (network) r.publicNetwork.set(p, network);
+            else r.publicNetwork.delete(p);
+          }
+        } else if (accountOfPrincipal(p) && !network) r.accounts.set(p, r.accounts.get(p) ?? g);
       }
     }
   }
@@ -262,7 +304,12 @@ function newKeys<T>(after: Map<string, T>, before: Map<string, T> | undefined): 
 }
 
 function firstResource(g: Grant): string {
-  return g.resources.find(isAllResources) ?? g.resources[0] ?? '*';
+  return g.resources.find(isAllResources) ?? shownResource(g);
+}
+
+/** The resource to name in a message: a variable is shown as `{!Ref X}`, never as '*'. */
+function shownResource(g: Grant): string {
+  return g.resources[0] ?? g.resourceKeys[0] ?? '*';
 }
 
 function reportRisks(c: Ctx, policy: AwsPolicy, after: Risks, before: Risks | undefined, beforeNode: Node | undefined): void {
@@ -314,16 +361,22 @@ function reportRisks(c: Ctx, policy: AwsPolicy, after: Risks, before: Risks | un
   setRule('iam/aws-write-unconstrained', 'write', after.write, before?.write);
   setRule('iam/aws-credentials-exposure', 'credential-exposing', after.creds, before?.creds);
   setRule('iam/aws-data-exfiltration', 'data-read', after.exfil, before?.exfil);
-  for (const p of newKeys(after.publicP, before?.publicP)) {
+  // A public grant that loses its network limit is newly open to the internet.
+  const opened = [...after.publicP.keys()].filter((p) => !before?.publicP.has(p) || (before.publicNetwork.has(p) && !after.publicNetwork.has(p)));
+  for (const p of opened) {
     const g = after.publicP.get(p)!;
     flag(g);
-    emit(c, 'iam/aws-public-principal', 'critical', `Allows any principal (${q(p.replace(/^AWS:/, ''))}) ${g.actions.size} action${g.actions.size === 1 ? '' : 's'}${incl(c, g.actions)} on Resource ${q(firstResource(g))} with no condition limiting the caller`, g.stmt.node, `${key}|${p}|${actionsContent(c, g.actions)}`, beforeNode, `any principal (${q(p.replace(/^AWS:/, ''))})`);
+    const network = after.publicNetwork.get(p);
+    const limit = network ? `, limited only by the network condition ${network}` : ' with no condition limiting the caller';
+    emit(c, 'iam/aws-public-principal', network ? 'high' : 'critical', `Allows any principal (${q(p.replace(/^AWS:/, ''))}) ${g.actions.size} action${g.actions.size === 1 ? '' : 's'}${incl(c, g.actions)} on Resource ${q(firstResource(g))}${limit}`, g.stmt.node, `${key}|${p}|${actionsContent(c, g.actions)}${network ? `|${network}` : ''}`, beforeNode, `any principal (${q(p.replace(/^AWS:/, ''))})${network ? ` from ${network}` : ''}`);
   }
   for (const p of newKeys(after.accounts, before?.accounts)) {
     const g = after.accounts.get(p)!;
     flag(g);
     const account = accountOfPrincipal(p)!;
-    emit(c, 'iam/aws-cross-account-principal', policy.kind === 'trust' ? 'high' : 'medium', `${policy.kind === 'trust' ? 'Trust policy lets' : 'Policy lets'} every identity in account ${account} use ${g.actions.size} action${g.actions.size === 1 ? '' : 's'}${incl(c, g.actions)} with no condition limiting the caller`, g.stmt.node, `${key}|${p}`, beforeNode, `every identity in account ${account}`);
+    const known = !c.prodAccounts.size || !/^\d{12}$/.test(account) ? '' : c.prodAccounts.has(account) ? 'production ' : '';
+    const unknown = c.prodAccounts.size && /^\d{12}$/.test(account) && !c.prodAccounts.has(account) ? ' (an account not listed in production.awsAccounts)' : '';
+    emit(c, 'iam/aws-cross-account-principal', policy.kind === 'trust' ? 'high' : 'medium', `${policy.kind === 'trust' ? 'Trust policy lets' : 'Policy lets'} every identity in ${known}account ${account}${unknown} use ${g.actions.size} action${g.actions.size === 1 ? '' : 's'}${incl(c, g.actions)} with no condition limiting the caller`, g.stmt.node, `${key}|${p}`, beforeNode, `every identity in account ${account}`);
   }
 }
 
@@ -335,13 +388,18 @@ function opaqueList(vals: PolicyValue[]): string {
 function reportUnresolved(c: Ctx, policy: AwsPolicy, g: Grant, before: Grant[] | undefined): void {
   if (!isAllow(g)) return;
   const known = (pick: (b: Grant) => PolicyValue[]) => new Set((before ?? []).flatMap(pick).map((v) => v.text));
+  const why = g.stmt.unresolvedDocument;
+  if (why) {
+    if (!known((b) => b.opaqueActions).has(why)) emit(c, 'iam/aws-unresolved-value', 'low', `Grant comes from a ${why}; cannot tell what it allows`, g.stmt.node, `${policy.key}|document|${why}`);
+    return;
+  }
   const newOpaque = (vals: PolicyValue[], pick: (b: Grant) => PolicyValue[]) => {
     const k = known(pick);
     return vals.filter((v) => !k.has(v.text));
   };
   const acts = newOpaque(g.opaqueActions, (b) => b.opaqueActions);
   if (acts.length) {
-    emit(c, 'iam/aws-unresolved-value', 'low', `Action is a variable (${opaqueList(acts)}); cannot tell which actions it grants on Resource ${q(g.resources[0] ?? '*')}`, acts[0].node, `${policy.key}|action|${acts.map((v) => v.text).join(',')}`);
+    emit(c, 'iam/aws-unresolved-value', 'low', `Action is a variable (${opaqueList(acts)}); cannot tell which actions it grants on Resource ${q(shownResource(g))}`, acts[0].node, `${policy.key}|action|${acts.map((v) => v.text).join(',')}`);
   }
   const princ = newOpaque(g.opaquePrincipals, (b) => b.opaquePrincipals);
   if (princ.length) {
@@ -349,7 +407,8 @@ function reportUnresolved(c: Ctx, policy: AwsPolicy, g: Grant, before: Grant[] |
   }
   const res = newOpaque(g.opaqueResources, (b) => b.opaqueResources);
   if (!res.length) return;
-  const sensitive = restrictableAt(g.actions, 'Permissions management', c.cat).length + [...g.actions].filter((a) => ESCALATION_ACTIONS.has(a)).length;
+  // A resource policy's Resource is the resource it is attached to, usually a reference: not a finding.
+  const sensitive = policy.kind !== 'identity' ? 0 : restrictableAt(g.actions, 'Permissions management', c.cat).length + [...g.actions].filter((a) => ESCALATION_ACTIONS.has(a)).length;
   const beforeLiterals = (before ?? []).flatMap((b) => b.resources).filter((r) => r !== '(implicit)');
   if (before && beforeLiterals.length && !g.resources.length) {
     emit(c, 'iam/aws-unresolved-value', 'low', `Resource is now a variable (${opaqueList(res)}); cannot prove it is narrower than ${q(beforeLiterals[0])} for ${g.actions.size} actions`, res[0].node, `${policy.key}|resource|${res.map((v) => v.text).join(',')}`);
@@ -367,7 +426,7 @@ function reportWidening(c: Ctx, policy: AwsPolicy, after: Grant[], before: Grant
     const princ = new Set<string>();
     const res = new Map<string, Set<string>>();
     const act = new Map<string, Set<string>>();
-    for (const r of g.resources) {
+    for (const r of g.resourceKeys) {
       const unc = uncoveredActions(g, r, g.actions, allowB);
       if (!unc.size) continue;
       const noCond = uncoveredActions(g, r, unc, allowB, { ignoreConditions: true });
@@ -375,14 +434,15 @@ function reportWidening(c: Ctx, policy: AwsPolicy, after: Grant[], before: Grant
       const noPrinc = uncoveredActions(g, r, noCond, allowB, { ignoreConditions: true, ignorePrincipals: true });
       for (const a of noCond) if (!noPrinc.has(a)) princ.add(a);
       const noRes = uncoveredActions(g, r, noPrinc, allowB, { ignoreConditions: true, ignorePrincipals: true, ignoreResource: true });
-      const widenedRes = [...noPrinc].filter((a) => !noRes.has(a));
+      // A resource that became a variable is reported by reportUnresolved, with what it replaced.
+      const widenedRes = g.resources.includes(r) ? [...noPrinc].filter((a) => !noRes.has(a)) : [];
       if (widenedRes.length) res.set(r, new Set(widenedRes));
       if (noRes.size) act.set(r, noRes);
     }
     const node = g.stmt.node;
     for (const [r, acts] of act) {
       const beforeOnR = new Set<string>();
-      for (const t of allowB) if (t.resources.some((tr) => patternCovers(tr, r))) for (const a of t.actions) beforeOnR.add(a);
+      for (const t of allowB) if (t.resourceKeys.some((tr) => patternCovers(tr, r))) for (const a of t.actions) beforeOnR.add(a);
       const afterOnR = new Set(beforeOnR);
       for (const a of g.actions) afterOnR.add(a);
       emit(c, 'iam/aws-action-widened', 'medium', `Action grant widened from ${beforeOnR.size} to ${afterOnR.size} actions (${levelSummary(c, acts)}${incl(c, acts)}) on Resource ${q(r)}`, node, `${policy.key}|${r}|${[...acts].sort().join(',')}`, beforePolicy.node);
@@ -400,16 +460,16 @@ function reportWidening(c: Ctx, policy: AwsPolicy, after: Grant[], before: Grant
       const dropped = new Set<string>();
       for (const t of allowB) if ([...cond].some((a) => t.actions.has(a))) for (const x of t.conditions) if (!g.conditions.has(x)) dropped.add(x);
       const shown = [...dropped].slice(0, 2).map((d) => d.split('|').join(' ')).join('; ');
-      emit(c, 'iam/aws-condition-removed', 'medium', `Condition removed or loosened (${shown || 'condition'}) for ${cond.size} action${cond.size > 1 ? 's' : ''}${incl(c, cond)} on Resource ${q(g.resources[0] ?? '*')}`, node, `${policy.key}|${[...dropped].sort().join(',')}|${[...g.conditions].sort().join(',')}`, beforePolicy.node);
+      emit(c, 'iam/aws-condition-removed', 'medium', `Condition removed or loosened (${shown || 'condition'}) for ${cond.size} action${cond.size > 1 ? 's' : ''}${incl(c, cond)} on Resource ${q(shownResource(g))}`, node, `${policy.key}|${[...dropped].sort().join(',')}|${[...g.conditions].sort().join(',')}`, beforePolicy.node);
     }
     reportUnresolved(c, policy, g, before);
   }
   const denyA = after.filter((g) => !isAllow(g));
   for (const t of before.filter((g) => !isAllow(g))) {
     let left = new Set(t.actions);
-    for (const r of t.resources) {
+    for (const r of t.resourceKeys) {
       for (const s of denyA) {
-        if (!s.resources.some((sr) => patternCovers(sr, r))) continue;
+        if (!s.resourceKeys.some((sr) => patternCovers(sr, r))) continue;
         if (!principalsCovered(t.principals, s.principals)) continue;
         if (!conditionsCovered(t.conditions, s.conditions)) continue;
         left = new Set([...left].filter((a) => !s.actions.has(a)));
@@ -418,7 +478,7 @@ function reportWidening(c: Ctx, policy: AwsPolicy, after: Grant[], before: Grant
     if (!left.size) continue;
     const name = t.stmt.sid ? `Deny statement ${q(t.stmt.sid)}` : 'A Deny statement';
     const gone = !denyA.length;
-    emit(c, 'iam/aws-deny-removed', 'medium', `${name} ${gone ? 'was removed' : 'was narrowed'}: ${left.size} action${left.size > 1 ? 's' : ''}${incl(c, left)} on Resource ${q(t.resources[0] ?? '*')} no longer explicitly denied`, policy.node, `${policy.key}|deny|${t.stmt.sid ?? ''}|${[...left].sort().join(',')}`, t.stmt.node);
+    emit(c, 'iam/aws-deny-removed', 'medium', `${name} ${gone ? 'was removed' : 'was narrowed'}: ${left.size} action${left.size > 1 ? 's' : ''}${incl(c, left)} on Resource ${q(shownResource(t))} no longer explicitly denied`, policy.node, `${policy.key}|deny|${t.stmt.sid ?? ''}|${[...left].sort().join(',')}`, t.stmt.node);
   }
 }
 
@@ -447,11 +507,30 @@ function reportAttachments(c: Ctx, after: ManagedAttachment[], before: ManagedAt
 /** Per policy node: what judging it gave, and everything that judgement read. */
 const judgedPolicies = new WeakMap<
   Node,
-  { key: string; kind: AwsPolicy['kind']; bp: AwsPolicy | undefined; base: Baseline | undefined; rules: ResolvedRules | undefined; statements: readonly AwsStatement[]; findings: FindingInput[] }
+  {
+    key: string;
+    kind: AwsPolicy['kind'];
+    bp: AwsPolicy | undefined;
+    base: Baseline | undefined;
+    rules: ResolvedRules | undefined;
+    statements: readonly AwsStatement[];
+    findings: FindingInput[];
+    prod: Array<[Node, string[]]>;
+  }
 >();
 
 function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** The rest of the Terraform module on one side, from the files `siblings` asked for. */
+function moduleSide(ctx: DetectorContext | undefined, path: string, side: 'before' | 'after'): ModuleSide | undefined {
+  const sibling = ctx?.sibling;
+  if (!sibling) return undefined;
+  const paths = new Set(ctx.siblingPaths ?? []);
+  const doc = (p: string) => (paths.has(p) ? sibling(p)?.[side] : undefined);
+  const docs = [...paths].filter((p) => /\.tf$/i.test(p)).map(doc).filter((d): d is Doc => !!d);
+  return { path, docs, file: doc };
 }
 
 /** The before side, compared with every edit of the same baseline; grants and risks per policy on first use. */
@@ -461,28 +540,41 @@ interface Baseline {
   judged: Map<AwsPolicy, { grants: Grant[]; risks: Risks }>;
 }
 
-function baseline(before: Doc): Baseline {
-  const extracted = MAY_HOLD_POLICY.test(before.text) ? extractAwsPolicies(before) : undefined;
+function baseline(before: Doc, ctx: DetectorContext | undefined): Baseline {
+  const extracted = MAY_HOLD_POLICY.test(before.text) ? extractAwsPolicies(before, moduleSide(ctx, before.path, 'before')) : undefined;
   return { extracted, byKey: new Map((extracted?.policies ?? []).map((p) => [p.key, p])), judged: new Map() };
 }
 
 export const iamAwsDetector: Detector<Baseline> = {
   family: 'iam-aws',
   rules: AWS_IAM_RULES,
+  siblings(path, paths, _ctx, texts) {
+    return terraformModuleSiblings(path, paths, texts ?? []);
+  },
   prepare: baseline,
   run(before, after, ctx, prepared) {
     if (!MAY_HOLD_POLICY.test(after.text)) return [];
-    const a = extractAwsPolicies(after);
+    const a = extractAwsPolicies(after, moduleSide(ctx, after.path, 'after'));
     if (!a.policies.length && !a.attachments.length) return [];
-    const base = before ? (prepared ?? baseline(before)) : undefined;
+    const base = before ? (prepared ?? baseline(before, ctx)) : undefined;
     const b = base?.extracted;
-    const c: Ctx = { doc: after, ...(before ? { beforeDoc: before } : {}), cat: loadActionCatalog(), out: [], flagged: new Set(), ...(ctx?.rules ? { rules: ctx.rules } : {}) };
+    const c: Ctx = {
+      doc: after,
+      ...(before ? { beforeDoc: before } : {}),
+      cat: loadActionCatalog(),
+      out: [],
+      flagged: new Set(),
+      ...(ctx?.rules ? { rules: ctx.rules } : {}),
+      prodAccounts: new Set((ctx?.rules?.production.awsAccounts ?? []).map((x) => String(x).trim())),
+      prodByNode: new Map(),
+    };
     for (const policy of a.policies) {
       const bp = base?.byKey.get(policy.key);
       // A policy judged before against the same baseline policy, with the same statements (an
       // untouched subtree keeps its statement objects): its findings again, at today's ranges.
       const seen = judgedPolicies.get(policy.node);
       if (seen && seen.key === policy.key && seen.kind === policy.kind && seen.bp === bp && seen.base === base && seen.rules === ctx?.rules && sameItems(seen.statements, policy.statements)) {
+        for (const [node, prod] of seen.prod) c.prodByNode.set(node, prod);
         for (const input of seen.findings) c.out.push(makeFinding({ ...input, doc: after }));
         continue;
       }
@@ -495,6 +587,14 @@ export const iamAwsDetector: Detector<Baseline> = {
         base!.judged.set(bp, judged);
       }
       const bg = judged?.grants;
+      const prodOf: Array<[Node, string[]]> = [];
+      for (const g of ag) {
+        const prod = productionAccountsOf(c, g);
+        if (prod.length) {
+          c.prodByNode.set(g.stmt.node, prod);
+          prodOf.push([g.stmt.node, prod]);
+        }
+      }
       const ar = computeRisks(c, ag, policy.kind);
       const br = judged?.risks;
       c.pending = [];
@@ -502,7 +602,7 @@ export const iamAwsDetector: Detector<Baseline> = {
       flushRisks(c);
       if (bp && bg) reportWidening(c, policy, ag, bg, bp);
       else for (const g of ag) reportUnresolved(c, policy, g, undefined);
-      judgedPolicies.set(policy.node, { key: policy.key, kind: policy.kind, bp, base, rules: ctx?.rules, statements: policy.statements, findings: c.log });
+      judgedPolicies.set(policy.node, { key: policy.key, kind: policy.kind, bp, base, rules: ctx?.rules, statements: policy.statements, findings: c.log, prod: prodOf });
       c.log = undefined;
     }
     reportAttachments(c, a.attachments, b?.attachments);

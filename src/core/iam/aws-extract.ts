@@ -1,8 +1,9 @@
 // Finds every AWS policy in a document, whatever language it was written in, by shape: policy JSON
 // (files, CloudFormation properties, embedded strings, jsonencode/JSON.stringify/json.dumps, shell
 // arguments), Terraform `aws_iam_policy_document` data sources, CDK `PolicyStatement` calls, Pulumi
-// `getPolicyDocument`, Lambda permissions, and managed-policy attachments by ARN or name.
-import { get, resolve, scalarText, type Doc, type Node, type Obj } from '../model';
+// `getPolicyDocument`, SAM policy templates, Lambda permissions, and managed-policy attachments by
+// ARN or name.
+import { get, resolve, scalarText, type Doc, type Node, type Obj, type Opaque } from '../model';
 import { lowersIncrementally } from '../parse';
 import {
   jsonStatements,
@@ -15,6 +16,8 @@ import {
   type PolicyKind,
   type PolicyValue,
 } from './aws-policy';
+import { samTemplateEntry, samTemplateStatements } from './sam-policies';
+import { isFileCall, MAX_POLICY_FILE_CHARS, moduleFilePath, policyDocumentRef, type ModuleSide } from './tf-module';
 
 export interface ManagedAttachment {
   /** Where it is attached (key path, array positions replaced by names). */
@@ -37,6 +40,9 @@ const MANAGED_ARN_IN_TEXT = /arn:(?:aws[\w-]*|\$\{[^}]*\}):iam::aws:policy\/(?:[
 const MANAGED_NAME_KEYS = new Set(['Policies', 'ManagedPolicyArns', 'managed_policy_arns', 'managedPolicies', 'policy_arn', 'PolicyArn', 'policy-arn', 'policyArn']);
 
 interface Collector {
+  doc: Doc;
+  /** The rest of the Terraform module on the same side, when the caller could provide it. */
+  module?: ModuleSide;
   policies: Map<string, AwsPolicy>;
   attachments: ManagedAttachment[];
   /** Set while a memoised subtree is visited: what the visit adds, for replaying it later. */
@@ -186,17 +192,18 @@ function visitNode(c: Collector, n: Node, key: string[], parentKey: string | und
         return;
       }
       if (n.tag === 'data' && n.labels?.[0] === 'aws_iam_policy_document') {
-        const st = (n.entries.filter((e) => e.key === 'statement').flatMap((e) => {
-          const v = resolve(e.value);
-          return v.kind === 'array' ? v.items : [v];
-        }) as Node[]).map(readPropsStatement).filter((s): s is AwsStatement => !!s);
-        addStatements(c, key, n, st);
+        addStatements(c, key, n, policyDocumentStatements(c, n, new Set([n.labels[1] ?? ''])));
         return;
       }
       if ((n.tag === 'resource' && n.labels?.[0] === 'aws_lambda_permission') || scalarText(get(n, 'Type')) === 'AWS::Lambda::Permission') {
         const cfn = n.tag !== 'resource';
         const props = cfn ? get(n, 'Properties') : n;
         if (props?.kind === 'object') addStatements(c, key, props, [lambdaPermission(props, cfn)], 'resource');
+        return;
+      }
+      const sam = parentKey === 'Policies' ? samTemplateEntry(n) : undefined;
+      if (sam) {
+        addStatements(c, key, n, samTemplateStatements(sam.name, sam.args, n));
         return;
       }
       if (looksLikeJsonStatement(n)) {
@@ -220,6 +227,10 @@ function visitNode(c: Collector, n: Node, key: string[], parentKey: string | und
       return;
     }
     case 'opaque': {
+      if (isFileCall(n) && c.doc.language === 'hcl' && parentKey && POLICY_ATTR.test(parentKey)) {
+        addStatements(c, key, n, fileStatements(c, n));
+        return;
+      }
       const callee = calleeName(n.callee);
       const props = n.args?.[0] && resolve(n.args[0]).kind === 'object' ? resolve(n.args[0]) : n.kwargs;
       if (/^(PolicyStatement|PolicyStatementProps)$/.test(callee) && props) {
@@ -256,6 +267,124 @@ function visitNode(c: Collector, n: Node, key: string[], parentKey: string | und
   }
 }
 
+/** Terraform attributes that hold a policy document (`policy`, `assume_role_policy`, `access_policies`). */
+const POLICY_ATTR = /(^|_)polic(y|ies)$/;
+
+function statementBlocks(block: Obj): Node[] {
+  return block.entries.filter((e) => e.key === 'statement').flatMap((e) => {
+    const v = resolve(e.value);
+    return v.kind === 'array' ? v.items : [v];
+  });
+}
+
+/** A statement standing for a document that could not be read, reported as unresolved. */
+function unresolvedDocument(node: Node, why: string): AwsStatement {
+  return { effect: 'Allow', actions: [{ text: why, opaque: true, node }], conditions: [], node, unresolvedDocument: why };
+}
+
+/** Statements read from another place, anchored at the expression that brought them in. */
+function anchorAt(stmts: AwsStatement[], node: Node): AwsStatement[] {
+  const at = (vals: PolicyValue[] | undefined) => vals?.map((v) => ({ ...v, node }));
+  return stmts.map((s) => ({
+    ...s,
+    node,
+    actions: at(s.actions),
+    notActions: at(s.notActions),
+    resources: at(s.resources),
+    notResources: at(s.notResources),
+    principals: at(s.principals),
+    notPrincipals: at(s.notPrincipals),
+    conditions: at(s.conditions) ?? [],
+  }));
+}
+
+function findPolicyDocument(doc: Doc, name: string): Obj | undefined {
+  for (const root of doc.roots) {
+    const r = resolve(root);
+    if (r.kind !== 'object') continue;
+    for (const e of r.entries) {
+      const v = resolve(e.value);
+      if (e.key === 'data' && v.kind === 'object' && v.labels?.[0] === 'aws_iam_policy_document' && v.labels[1] === name) return v;
+    }
+  }
+  return undefined;
+}
+
+/** Every statement of a document, whichever shape it has (a file may hold several policies). */
+function allStatements(doc: Doc, module: ModuleSide | undefined): AwsStatement[] {
+  const sub: Collector = { doc, ...(module ? { module } : {}), policies: new Map(), attachments: [], seen: new Set(), shape: new Map(), memo: false };
+  for (const root of doc.roots) visit(sub, root, [], undefined);
+  return [...sub.policies.values()].flatMap((p) => p.statements);
+}
+
+/** The statements of a policy read with `file()` / `templatefile()`. */
+function fileStatements(c: Collector, call: Opaque): AwsStatement[] {
+  const shown = call.text.length > 80 ? `${call.text.slice(0, 77)}...` : call.text;
+  const p = moduleFilePath(c.doc.path, call.args?.[0]);
+  if (!p) return [unresolvedDocument(call, `policy read by ${shown}, a path that is not a file in the repository`)];
+  if (!c.module) return [unresolvedDocument(call, `policy read from ${p}, another file this check was not given`)];
+  const d = c.module.file(p);
+  if (!d) return [unresolvedDocument(call, `policy read from ${p}, which is not in the repository`)];
+  if (d.text.length > MAX_POLICY_FILE_CHARS) return [unresolvedDocument(call, `policy read from ${p}, which is over ${MAX_POLICY_FILE_CHARS / 1024} KB and not read`)];
+  if (d.problems.length) return [unresolvedDocument(call, `policy read from ${p}, which does not parse as a policy document`)];
+  const st = allStatements(d, undefined);
+  return st.length ? anchorAt(st, call) : [unresolvedDocument(call, `policy read from ${p}, which holds no policy statements`)];
+}
+
+/** The statements a `source_*` / `override_*` value contributes. */
+function documentStatements(c: Collector, expr: Node, visiting: ReadonlySet<string>): AwsStatement[] {
+  const n = resolve(expr);
+  const name = policyDocumentRef(n);
+  if (name) {
+    if (visiting.has(name) || visiting.size > 8) return [unresolvedDocument(n, `data.aws_iam_policy_document.${name}, which refers back to itself`)];
+    const next = new Set([...visiting, name]);
+    const local = findPolicyDocument(c.doc, name);
+    if (local) return anchorAt(policyDocumentStatements(c, local, next), n);
+    for (const d of c.module?.docs ?? []) {
+      const block = findPolicyDocument(d, name);
+      if (block) return anchorAt(policyDocumentStatements({ ...c, doc: d }, block, next), n);
+    }
+    return [unresolvedDocument(n, c.module ? `data.aws_iam_policy_document.${name}, which is not in this module` : `data.aws_iam_policy_document.${name}, defined in another file this check was not given`)];
+  }
+  const text = n.kind === 'opaque' ? n.text : scalarText(n) ?? '…';
+  if (isFileCall(n)) return fileStatements(c, n);
+  const json = jsonStatements(n);
+  if (json) return json.map(readJsonStatement).filter((s): s is AwsStatement => !!s);
+  return [unresolvedDocument(n, `policy document \`${text.length > 60 ? text.slice(0, 57) + '...' : text}\``)];
+}
+
+/** Later statements replace earlier ones with the same non-empty `sid`; the rest are appended. */
+function overrideBySid(into: AwsStatement[], add: readonly AwsStatement[]): void {
+  for (const s of add) {
+    const i = s.sid ? into.findIndex((t) => t.sid === s.sid) : -1;
+    if (i >= 0) into[i] = s;
+    else into.push(s);
+  }
+}
+
+/**
+ * A `data "aws_iam_policy_document"` block merged as the AWS provider merges it: the source
+ * documents first, then the block's own statements, then the override documents, each replacing
+ * statements with the same `sid`.
+ */
+function policyDocumentStatements(c: Collector, block: Obj, visiting: ReadonlySet<string>): AwsStatement[] {
+  const own = statementBlocks(block).map(readPropsStatement).filter((s): s is AwsStatement => !!s);
+  const listOf = (k: string) => {
+    const v = get(block, k);
+    if (!v) return [];
+    const r = resolve(v);
+    return r.kind === 'array' ? r.items : [v];
+  };
+  const sources = [...listOf('source_json').slice(0, 1), ...listOf('source_policy_documents')];
+  const overrides = [...listOf('override_json').slice(0, 1), ...listOf('override_policy_documents')];
+  if (!sources.length && !overrides.length) return own;
+  const merged: AwsStatement[] = [];
+  for (const s of sources) merged.push(...documentStatements(c, s, visiting));
+  overrideBySid(merged, own);
+  for (const o of overrides) overrideBySid(merged, documentStatements(c, o, visiting));
+  return merged;
+}
+
 function readValues(obj: Obj, key: string): Node[] {
   const v = get(obj, key);
   if (!v) return [];
@@ -263,8 +392,11 @@ function readValues(obj: Obj, key: string): Node[] {
 }
 
 /** Every policy and managed-policy attachment in a document. */
-export function extractAwsPolicies(doc: Doc): ExtractedPolicies {
-  const c: Collector = { policies: new Map(), attachments: [], seen: new Set(), shape: new Map(), memo: lowersIncrementally(doc.language) };
+export function extractAwsPolicies(doc: Doc, module?: ModuleSide): ExtractedPolicies {
+  // HCL reads other blocks of the file and of its module (`source_policy_documents`, `file()`),
+  // so only JSON and YAML subtrees are self-contained enough to replay.
+  const memo = !module && doc.language !== 'hcl' && lowersIncrementally(doc.language);
+  const c: Collector = { doc, ...(module ? { module } : {}), policies: new Map(), attachments: [], seen: new Set(), shape: new Map(), memo };
   for (const root of doc.roots) {
     const key = root.path.filter((p): p is string => typeof p === 'string');
     visit(c, root, key, key[key.length - 1]);

@@ -17,6 +17,11 @@ export interface Grant {
   /** Literal resource patterns; `NOT(a,b)` for NotResource; `(implicit)` when none is written. */
   resources: string[];
   opaqueResources: PolicyValue[];
+  /**
+   * `resources` plus each opaque resource as `{source text}`, for coverage: `!GetAtt Queue.Arn`
+   * before and after is the same resource even though its value is unknown.
+   */
+  resourceKeys: string[];
   /** `AWS:*`, `Service:x`, ...; empty for identity policies. */
   principals: string[];
   opaquePrincipals: PolicyValue[];
@@ -55,11 +60,13 @@ function grantRest(stmt: AwsStatement): Omit<Grant, 'actions' | 'allActions'> {
   if (stmt.notResources) resources = [`NOT(${literal(stmt.notResources).sort().join(',')})`];
   else if (stmt.resources) resources = literal(stmt.resources);
   else resources = ['(implicit)'];
+  const opaqueResources = [...opaque(stmt.resources), ...opaque(stmt.notResources)];
   return {
     stmt,
     opaqueActions: [...opaque(stmt.actions), ...opaque(stmt.notActions)],
     resources,
-    opaqueResources: [...opaque(stmt.resources), ...opaque(stmt.notResources)],
+    opaqueResources,
+    resourceKeys: stmt.notResources ? resources : [...resources, ...opaqueResources.map((v) => `{${v.text}}`)],
     principals: stmt.notPrincipals ? [`NOT(${literal(stmt.notPrincipals).sort().join(',')})`] : literal(stmt.principals).map(normalizePrincipal),
     opaquePrincipals: [...opaque(stmt.principals), ...opaque(stmt.notPrincipals)],
     conditions: new Set(stmt.conditions.map((c) => c.text)),
@@ -114,7 +121,7 @@ export function uncoveredActions(g: Grant, resource: string, actions: Iterable<s
   const left = new Set(actions);
   for (const t of by) {
     if (!left.size) break;
-    if (!opts.ignoreResource && !t.resources.some((tr) => patternCovers(tr, resource))) continue;
+    if (!opts.ignoreResource && !t.resourceKeys.some((tr) => patternCovers(tr, resource))) continue;
     if (!opts.ignorePrincipals && !principalsCovered(g.principals, t.principals)) continue;
     if (!opts.ignoreConditions && !conditionsCovered(g.conditions, t.conditions)) continue;
     for (const a of left) if (t.actions.has(a)) left.delete(a);

@@ -29,6 +29,11 @@ export interface AwsStatement {
   /** `Operator|key|v1,v2` (key lower-cased, values sorted). */
   conditions: PolicyValue[];
   node: Node;
+  /**
+   * Set when the statement stands for a policy document that could not be read (a `file()` outside
+   * the repository, a data source in a file the check was not given): why, for the message.
+   */
+  unresolvedDocument?: string;
 }
 
 export interface AwsPolicy {
@@ -51,7 +56,8 @@ function intrinsicText(node: Obj): string | undefined {
   return e.key === 'Ref' ? `!Ref ${inner}` : `!${e.key.replace('Fn::', '')} ${inner}`;
 }
 
-function valueOf(node: Node): PolicyValue {
+/** One statement value: a literal, or opaque with its source text (intrinsics rendered as `!Ref X`). */
+export function valueOf(node: Node): PolicyValue {
   const n = resolve(node);
   const text = scalarText(n);
   if (text !== undefined && n.kind !== 'null') {

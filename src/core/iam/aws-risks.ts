@@ -83,8 +83,8 @@ export const ADMIN_MANAGED_POLICIES: ReadonlyMap<string, 'critical' | 'high'> = 
   ['networkadministrator', 'high'],
 ]);
 
-/** Condition keys that pin a public principal to known callers (account, org, source, network). */
-const RESTRICTING_CONDITION_KEY = /^(aws:(sourcearn|sourceaccount|sourceowner|principalorgid|principalorgpaths|principalaccount|principalarn|sourcevpce?|sourceip|userid|username|principalservicename|resourceaccount|resourceorgid|calledvia)|kms:(calleraccount|viaservice)|sts:externalid|[\w.-]+\.amazonaws\.com:(aud|sub|amr)|token\.actions\.githubusercontent\.com:(sub|aud)|cognito-identity\.amazonaws\.com:(aud|amr))$/;
+/** Condition keys that pin a public principal to known callers (account, org, source resource). */
+const RESTRICTING_CONDITION_KEY = /^(aws:(sourcearn|sourceaccount|sourceowner|principalorgid|principalorgpaths|principalaccount|principalarn|userid|username|principalservicename|resourceaccount|resourceorgid|calledvia)|kms:(calleraccount|viaservice)|sts:externalid|[\w.-]+\.amazonaws\.com:(aud|sub|amr)|token\.actions\.githubusercontent\.com:(sub|aud)|cognito-identity\.amazonaws\.com:(aud|amr))$/;
 
 /** Whether an Allow to `*` is pinned by a condition to specific callers. */
 export function hasRestrictingCondition(g: Grant): boolean {
@@ -93,6 +93,21 @@ export function hasRestrictingCondition(g: Grant): boolean {
     if (key && RESTRICTING_CONDITION_KEY.test(key) && vals !== undefined && vals !== '*' && vals !== '') return true;
   }
   return false;
+}
+
+/**
+ * Network conditions limit where a call comes from, not who makes it: any AWS identity inside the
+ * range or VPC still gets the grant, as IAM Access Analyzer reports it.
+ */
+const NETWORK_CONDITION_KEY = /^aws:(sourceip|sourcevpce?)$/;
+
+/** The network condition (`aws:SourceIp 10.0.0.0/24`) an Allow to `*` is limited by, if any. */
+export function networkCondition(g: Grant): string | undefined {
+  for (const c of g.conditions) {
+    const [, key, vals] = c.split('|');
+    if (key && NETWORK_CONDITION_KEY.test(key) && vals !== undefined && vals !== '*' && vals !== '' && vals !== '0.0.0.0/0' && vals !== '::/0') return `${key.replace('aws:sourceip', 'aws:SourceIp').replace('aws:sourcevpce', 'aws:SourceVpce').replace('aws:sourcevpc', 'aws:SourceVpc')} ${vals}`;
+  }
+  return undefined;
 }
 
 export function isPublicPrincipal(p: string): boolean {

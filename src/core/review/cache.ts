@@ -3,7 +3,7 @@
 // (`<dir>/<2 hex>/<key>.json`), so a check reads only the entries it needs however large the cache
 // grows; each file is written atomically (temp file, rename).
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import type { FileNote } from '../analyze';
 import type { Finding } from '../findings';
@@ -32,6 +32,11 @@ export class AnalysisCache {
 
   private fileFor(key: string, kind = ''): string {
     return kind ? path.join(this.dir!, kind, `${key}.json`) : path.join(this.dir!, key.slice(0, 2), `${key}.json`);
+  }
+
+  /** Whether an entry exists (not whether it is readable: `get` says that). */
+  has(key: string): boolean {
+    return !!this.dir && /^[0-9a-f]{64}$/.test(key) && existsSync(this.fileFor(key));
   }
 
   get(key: string): CachedAnalysis | undefined {

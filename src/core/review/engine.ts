@@ -6,9 +6,10 @@ import type { AnalysisResult, FileNote } from '../analyze';
 import type { Finding } from '../findings';
 import type { RawChange } from '../git';
 import { aiLines, originInRange, readProvenance } from '../provenance';
-import { RULES_FILE, type ResolvedRules, type RulesConfig } from '../rules';
+import type { ResolvedRules, RulesConfig } from '../rules';
+import { RULES_FILE } from '../rules-file';
 import { AnalysisCache } from './cache';
-import { readBlobs, type ReviewInput } from './inputs';
+import { readBlobs, type ReviewInput, type StagedListing } from './inputs';
 import { evaluatePolicy, isBlocking, type PolicyResult, type ReviewedFinding } from './policy';
 import { span, spanAsync } from '../trace';
 
@@ -49,9 +50,16 @@ export interface ReviewOptions {
   cacheDir?: string;
 }
 
+/** How a staged check names the rules file at HEAD and in the index (in messages and cache keys). */
+export const STAGED_RULES_LABELS = { base: `${RULES_FILE} at HEAD`, target: `${RULES_FILE} (staged)` } as const;
+
+/** What a rules file's parse is cached under: keyed by the exact text and label, since a cached error message names the file as `which` does. */
+export function rulesParseKey(version: string, which: string, text: string): string {
+  return AnalysisCache.key([version, 'rules', which, text]);
+}
+
 function parseOrFail(text: string, which: string, errors: string[], cache: AnalysisCache, tools: ReviewTools, version: string): RulesConfig | undefined {
-  // Keyed by the exact text and label: a cached error message names the file as `which` does.
-  const key = AnalysisCache.key([version, 'rules', which, text]);
+  const key = rulesParseKey(version, which, text);
   let parsed = cache.getRules(key);
   if (!parsed) {
     if (!tools.parseRules) throw new NeedsFullAnalysis();
@@ -69,8 +77,33 @@ function parseOrFail(text: string, which: string, errors: string[], cache: Analy
   return parsed.config;
 }
 
-export function cacheDirFor(input: ReviewInput): string {
+export function cacheDirFor(input: { commonDir: string }): string {
   return path.join(input.commonDir, 'foureyes', 'cache', 'analysis');
+}
+
+/**
+ * What one file change's analysis is cached under: the tool version, the rules file's blob id
+ * ('' without one), the path and both blob ids. Blob ids are hashes of content (git's, or
+ * `blobId` computed in process), so an entry can only ever answer for exactly this content
+ * analysed under exactly these rules by exactly this version.
+ */
+export function analysisKey(version: string, rulesId: string | undefined, filePath: string, before: string, after: string): string {
+  return AnalysisCache.key([version, rulesId ?? '', filePath, before, after]);
+}
+
+/** Changes the detectors judge (the rules file and records are judged by the policy instead). */
+export function analysedChanges(changes: RawChange[]): RawChange[] {
+  return changes.filter((c) => !c.path.startsWith('.foureyes/'));
+}
+
+/**
+ * The staged changes whose analysis is not in the cache, judged as soon as git lists them: the
+ * hook reads their blobs in its one `cat-file` and starts loading the analyser meanwhile. Only a
+ * hint (an entry present here may still turn out unreadable; `runReview` decides).
+ */
+export function uncachedChanges(listing: StagedListing, version: string): RawChange[] {
+  const cache = new AnalysisCache(cacheDirFor(listing));
+  return analysedChanges(listing.changes).filter((c) => !cache.has(analysisKey(version, listing.targetRulesId, c.path, c.oldBlob, c.newBlob)));
 }
 
 export async function runReview(input: ReviewInput, tools: ReviewTools, opts: ReviewOptions): Promise<ReviewOutcome> {
@@ -79,9 +112,10 @@ export async function runReview(input: ReviewInput, tools: ReviewTools, opts: Re
   const notes: FileNote[] = [];
   const where = input.mode === 'staged' ? 'HEAD' : input.base.slice(0, 12);
   const cache = span('cache load', () => new AnalysisCache(opts.cacheDir));
-  const baseConfig = input.baseRules ? parseOrFail(input.baseRules.text, `${RULES_FILE} at ${where}`, errors, cache, tools, opts.version) : undefined;
+  const staged = input.mode === 'staged';
+  const baseConfig = input.baseRules ? parseOrFail(input.baseRules.text, staged ? STAGED_RULES_LABELS.base : `${RULES_FILE} at ${where}`, errors, cache, tools, opts.version) : undefined;
   const targetConfig = input.targetRules
-    ? parseOrFail(input.targetRules.text, `${RULES_FILE} (${input.mode === 'staged' ? 'staged' : input.target.slice(0, 12)})`, errors, cache, tools, opts.version)
+    ? parseOrFail(input.targetRules.text, staged ? STAGED_RULES_LABELS.target : `${RULES_FILE} (${input.target.slice(0, 12)})`, errors, cache, tools, opts.version)
     : undefined;
   const rulesChanged = (input.baseRules?.id ?? '') !== (input.targetRules?.id ?? '');
 
@@ -94,10 +128,9 @@ export async function runReview(input: ReviewInput, tools: ReviewTools, opts: Re
     info.push(`first seniors in ${RULES_FILE} accepted: ${(targetConfig.seniors ?? []).map((s) => s.id).join(', ')}`);
   }
 
-  const rulesKey = createHash('sha256').update(input.targetRules?.text ?? '').digest('hex');
   const needs: Array<{ key: string; path: string; before: string; after: string }> = [];
   const results = new Map<string, AnalysisResult>();
-  const pairKey = (p: string, before: string, after: string) => AnalysisCache.key([opts.version, rulesKey, p, before, after]);
+  const pairKey = (p: string, before: string, after: string) => analysisKey(opts.version, input.targetRules?.id, p, before, after);
   const want = (p: string, before: string, after: string) => {
     const key = pairKey(p, before, after);
     if (results.has(key)) return key;
@@ -107,7 +140,7 @@ export async function runReview(input: ReviewInput, tools: ReviewTools, opts: Re
     return key;
   };
   // The rules file is judged by the weakening check and records by the policy, not by detectors.
-  const plan = input.changes.filter((c) => !c.path.startsWith('.foureyes/')).map((c: RawChange) => ({
+  const plan = analysedChanges(input.changes).map((c: RawChange) => ({
     change: c,
     main: want(c.path, c.oldBlob, c.newBlob),
     others: input.otherParents.map((m) => {
@@ -121,18 +154,33 @@ export async function runReview(input: ReviewInput, tools: ReviewTools, opts: Re
   }
   if (needs.length && tools.analyze && tools.resolve) {
     const resolved = tools.resolve(targetConfig ?? {}, input.targetRules ? path.join(input.root, RULES_FILE) : '');
-    const [blobs] = await Promise.all([readBlobs(input, needs.flatMap((n) => [n.before, n.after])), tools.prepare?.(needs.map((n) => n.path))]);
+    // Grammars load side by side; each group of files (by extension: one grammar) is analysed as
+    // soon as its grammars are ready, so small grammars' files do not wait for a large one.
+    // Files are still analysed one at a time, and errors reported in the original order.
+    const groups = new Map<string, typeof needs>();
     for (const n of needs) {
-      const after = blobs.get(n.after);
-      if (!after) {
-        errors.push(`${n.path}: cannot read the staged content (blob ${n.after.slice(0, 12)})`);
-        continue;
-      }
-      const before = n.before ? (blobs.get(n.before) ?? null) : null;
-      const r = await spanAsync(`analyze ${n.path}`, () => tools.analyze!({ path: n.path, before, after }, resolved));
-      results.set(n.key, r);
-      cache.set(n.key, r);
+      const ext = path.posix.extname(n.path).toLowerCase();
+      groups.set(ext, [...(groups.get(ext) ?? []), n]);
     }
+    const pending = new Map([...groups].map(([ext, list]) => [ext, (tools.prepare?.(list.map((n) => n.path)) ?? Promise.resolve()).then(() => ext)]));
+    const blobs = await readBlobs(input, needs.flatMap((n) => [n.before, n.after]));
+    const unreadable = new Set<string>();
+    while (pending.size) {
+      const ext = await Promise.race(pending.values());
+      pending.delete(ext);
+      for (const n of groups.get(ext)!) {
+        const after = blobs.get(n.after);
+        if (!after) {
+          unreadable.add(n.key);
+          continue;
+        }
+        const before = n.before ? (blobs.get(n.before) ?? null) : null;
+        const r = await spanAsync(`analyze ${n.path}`, () => tools.analyze!({ path: n.path, before, after }, resolved));
+        results.set(n.key, r);
+        cache.set(n.key, r);
+      }
+    }
+    for (const n of needs) if (unreadable.has(n.key)) errors.push(`${n.path}: cannot read the staged content (blob ${n.after.slice(0, 12)})`);
   }
   span('cache save', () => cache.save());
 

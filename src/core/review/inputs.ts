@@ -26,7 +26,7 @@ import {
   type RawChange,
   type TreeEntry,
 } from '../git';
-import { RULES_FILE } from '../rules';
+import { RULES_FILE } from '../rules-file';
 import type { RecordFile } from './policy';
 import { APPROVALS_DIR } from './record';
 
@@ -57,6 +57,25 @@ export interface ReviewInput {
   /** Human-readable description of the author(s), for messages. */
   author: string;
   commits: CommitInfo[];
+  /** Blob contents already read while gathering (the hook's prefetch); `readBlobs` asks git only for the rest. */
+  blobs?: Map<string, Buffer | undefined>;
+}
+
+/** What the staged change looks like as soon as git has listed it, before any blob is read. */
+export interface StagedListing {
+  changes: RawChange[];
+  /** The staged rules file's blob id, if there is one. */
+  targetRulesId?: string;
+  commonDir: string;
+}
+
+export interface StagedOptions {
+  /**
+   * Called once the change is listed and before the one `cat-file --batch` is closed: the blob
+   * ids returned are read in that same process (the hook asks for what its cache cannot answer),
+   * and the caller may start other work (loading the analyser) while git reads them.
+   */
+  prefetch?(listing: StagedListing): string[];
 }
 
 export class ReviewInputError extends Error {}
@@ -110,18 +129,18 @@ function checked(args: string[], run: GitRun): Buffer {
  * from `.git` when that is certain (else `rev-parse`, alongside), and the author from git's
  * GIT_AUTHOR_* exports when git would take them verbatim (else `git var`, alongside).
  */
-export async function stagedInput(cwd: string, env?: NodeJS.ProcessEnv): Promise<ReviewInput> {
+export async function stagedInput(cwd: string, env?: NodeJS.ProcessEnv, opts: StagedOptions = {}): Promise<ReviewInput> {
   const quick = repoPathsFromDotGit(cwd, env ?? process.env);
   const reader = new ObjectReader(cwd, env);
   try {
-    return await stagedWith(reader, quick, cwd, env);
+    return await stagedWith(reader, quick, cwd, env, opts);
   } catch (err) {
     reader.close();
     throw err;
   }
 }
 
-async function stagedWith(reader: ObjectReader, quick: RepoPaths | undefined, cwd: string, env: NodeJS.ProcessEnv | undefined): Promise<ReviewInput> {
+async function stagedWith(reader: ObjectReader, quick: RepoPaths | undefined, cwd: string, env: NodeJS.ProcessEnv | undefined, opts: StagedOptions): Promise<ReviewInput> {
   const revArgs = ['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-common-dir'];
   // Without a revision, `diff --cached` compares with HEAD, or shows everything staged on an unborn branch.
   const diffArgs = [...NOT_RELATIVE, ...RAW_DIFF, '--'];
@@ -150,6 +169,8 @@ async function stagedWith(reader: ObjectReader, quick: RepoPaths | undefined, cw
   const ruleIndex = entries.find((e) => e.path === RULES_FILE && e.type === 'blob');
   const recordEntries = treeRecords(entries);
   reader.ask([...recordEntries.filter((e) => e.type === 'blob').map((e) => e.object), ...(ruleIndex ? [ruleIndex.object] : [])]);
+  const prefetched = [...new Set(opts.prefetch?.({ changes, targetRulesId: ruleIndex?.object, commonDir }) ?? [])].filter((id) => /^[0-9a-f]{40,64}$/.test(id));
+  reader.ask(prefetched);
   const mergeHeads = (readMaybe(path.join(gitDir, 'MERGE_HEAD')) ?? '')
     .split('\n')
     .map((s) => s.trim())
@@ -179,6 +200,7 @@ async function stagedWith(reader: ObjectReader, quick: RepoPaths | undefined, cw
     authorsOf: () => (who.email ? [who.email] : []),
     author: who.email ? `${who.name} <${who.email}>` : who.name,
     commits: [],
+    blobs: new Map(prefetched.map((id) => [id, blobs.get(id)])),
   };
 }
 
@@ -229,8 +251,16 @@ export function commitInput(cwd: string, commit: CommitInfo, env?: NodeJS.Proces
 }
 
 export async function readBlobs(input: ReviewInput, ids: string[]): Promise<Map<string, Buffer | undefined>> {
-  const objects = await readObjectsAsync(input.cwd, ids.filter(Boolean), input.env);
-  return new Map([...objects].map(([k, v]) => [k, v?.data]));
+  const known = input.blobs ?? new Map<string, Buffer | undefined>();
+  const out = new Map<string, Buffer | undefined>();
+  const rest: string[] = [];
+  for (const id of ids.filter(Boolean)) {
+    // A prefetched blob git reported missing is asked again: only git's answer to this read counts.
+    if (known.get(id)) out.set(id, known.get(id));
+    else rest.push(id);
+  }
+  if (rest.length) for (const [k, v] of await readObjectsAsync(input.cwd, rest, input.env)) out.set(k, v?.data);
+  return out;
 }
 
 export { GitError };
