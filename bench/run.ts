@@ -10,6 +10,7 @@ import { captureBench } from './capture';
 import { editorBench } from './editor';
 import { hookBench } from './hook';
 import type { BenchContext, BenchRow } from './measure';
+import { panelBench } from './panel';
 import { scanBench } from './scan';
 import { setGrammarDir } from '../src/core/languages';
 
@@ -19,6 +20,7 @@ const BENCHMARKS: Array<{ name: string; run: (ctx: BenchContext) => BenchRow[] |
   { name: 'editor', run: editorBench },
   { name: 'activation', run: activationBench },
   { name: 'capture', run: () => captureBench() },
+  { name: 'panel', run: panelBench },
 ];
 
 function fmt(n: number): string {

@@ -14,6 +14,7 @@ import { createRequire } from 'node:module';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { serveDriver } from './it-driver.mjs';
 import { BASE_SETTINGS, GROUPS, ROOT } from './it-workspaces.mjs';
 
 const ARTIFACTS = path.join(ROOT, 'test-artifacts');
@@ -75,11 +76,13 @@ async function runGroup(group, csDir, chromium) {
   const userData = path.join(tmp, '.user-data');
   const extDir = path.join(tmp, '.extensions');
   const outDir = path.join(tmp, '.results');
-  for (const d of [path.join(userData, 'User'), extDir, outDir]) mkdirSync(d, { recursive: true });
+  const driverDir = path.join(tmp, '.driver');
+  for (const d of [path.join(userData, 'User'), extDir, outDir, driverDir]) mkdirSync(d, { recursive: true });
   writeFileSync(
     path.join(userData, 'User/settings.json'),
     JSON.stringify({ ...BASE_SETTINGS, ...group.settings }, null, 2),
   );
+  if (group.keybindings) writeFileSync(path.join(userData, 'User/keybindings.json'), JSON.stringify(group.keybindings, null, 2));
   const ws = group.workspace(tmp);
   const port = await freePort();
   const artifactDir = path.join(ARTIFACTS, group.name);
@@ -91,12 +94,13 @@ async function runGroup(group, csDir, chromium) {
   const server = spawn(
     process.execPath,
     [entry, '--auth', 'none', '--bind-addr', `127.0.0.1:${port}`, '--user-data-dir', userData, '--extensions-dir', extDir, '--disable-telemetry', '--disable-update-check', ws.folder ?? ws.workspace],
-    { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FOUREYES_IT_OUT: outDir, FOUREYES_IT_GROUP: group.name } },
+    { detached: true, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FOUREYES_IT_OUT: outDir, FOUREYES_IT_GROUP: group.name, FOUREYES_IT_DRIVER: driverDir } },
   );
   server.stdout.pipe(serverLog, { end: false });
   server.stderr.pipe(serverLog, { end: false });
   let browser;
   let page;
+  let stopDriver;
   const started = Date.now();
   try {
     const base = `http://127.0.0.1:${port}`;
@@ -112,6 +116,8 @@ async function runGroup(group, csDir, chromium) {
     let resolveExit;
     const exited = new Promise((r) => (resolveExit = r));
     await page.exposeFunction('codeAutomationExit', (code) => resolveExit(code));
+    // Key presses the suites ask for (test/integration/driver.ts).
+    stopDriver = serveDriver(driverDir, page, (l) => browserLog.push(`[driver] ${l}`));
     const remote = (p) => `vscode-remote://127.0.0.1:${port}${p}`;
     const payload = [
       ['extensionDevelopmentPath', remote(ROOT)],
@@ -137,6 +143,7 @@ async function runGroup(group, csDir, chromium) {
     }
     return { ok, summary };
   } finally {
+    stopDriver?.();
     writeFileSync(path.join(artifactDir, 'browser-console.log'), browserLog.join('\n'));
     await browser?.close().catch(() => {});
     killTree(server);

@@ -28,10 +28,20 @@ export const BASE_SETTINGS = {
   'workbench.tips.enabled': false,
 };
 
-/** name, trusted, settings, and `workspace(tmp)` -> { folder } or { workspace: file }. */
+/** name, trusted, settings, optional user keybindings, and `workspace(tmp)` -> { folder } or { workspace: file }. */
 export const GROUPS = [
   { name: 'main', trusted: true, settings: TRUST_OFF, workspace: (tmp) => ({ folder: makeRepo(tmp, 'single', 'app', { senior: true }) }) },
-  { name: 'capture', trusted: true, settings: TRUST_OFF, workspace: (tmp) => ({ folder: makeRepo(tmp, 'capture', 'app') }) },
+  {
+    name: 'capture',
+    trusted: true,
+    settings: TRUST_OFF,
+    // A user's own accept keys: one bound to the Four Eyes command, one straight to VS Code's.
+    keybindings: [
+      { key: 'ctrl+alt+j', command: 'foureyes.acceptInlineSuggestion', when: 'inlineSuggestionVisible && editorTextFocus' },
+      { key: 'ctrl+alt+k', command: 'editor.action.inlineSuggest.commit', when: 'inlineSuggestionVisible && editorTextFocus' },
+    ],
+    workspace: (tmp) => ({ folder: makeRepo(tmp, 'capture', 'app') }),
+  },
   { name: 'untrusted', trusted: false, settings: TRUST_ON, workspace: (tmp) => ({ folder: makeRepo(tmp, 'single', 'app') }) },
   {
     name: 'multiroot',

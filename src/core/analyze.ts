@@ -152,7 +152,12 @@ export async function analyzeChange(change: FileChange, opts: AnalyzeOptions): P
         delete ctx.sibling;
         delete ctx.siblingPaths;
       }
-      const produced = withinBudget(budget, `detector ${detector.family}`, () => [...detector.run(beforeDoc, afterDoc, ctx)]);
+      // With other files of the change in view, what a detector derives from `before` may read
+      // them too: prepared afresh then, memoised only when the before document is all it sees.
+      const produced = withinBudget(budget, `detector ${detector.family}`, () => {
+        const prepared = beforeDoc && detector.prepare ? (ctx.sibling ? detector.prepare(beforeDoc, ctx) : preparedFor(detector, beforeDoc, ctx)) : undefined;
+        return [...detector.run(beforeDoc, afterDoc, ctx, prepared)];
+      });
       for (const f of produced) {
         const o = rules.override(f.ruleId);
         if (o?.off) continue;
@@ -176,6 +181,31 @@ export async function analyzeChange(change: FileChange, opts: AnalyzeOptions): P
     return { findings, notes, analysed: false };
   }
   return { findings, notes, analysed: true };
+}
+
+/**
+ * `Detector.prepare` results per before document, rules object and detector. The editor keeps
+ * one before document per open file, so every edit after the first skips the baseline's share.
+ */
+const preparedCache = new WeakMap<Doc, WeakMap<ResolvedRules, Map<Detector, { key: string; value: unknown }>>>();
+
+function preparedFor(detector: Detector, before: Doc, ctx: DetectorContext): unknown {
+  let byRules = preparedCache.get(before);
+  if (!byRules) {
+    byRules = new WeakMap();
+    preparedCache.set(before, byRules);
+  }
+  let byDetector = byRules.get(ctx.rules);
+  if (!byDetector) {
+    byDetector = new Map();
+    byRules.set(ctx.rules, byDetector);
+  }
+  const key = `${ctx.mode}\0${ctx.isProductionFile}`;
+  const hit = byDetector.get(detector);
+  if (hit && hit.key === key) return hit.value;
+  const value = detector.prepare!(before, ctx);
+  byDetector.set(detector, { key, value });
+  return value;
 }
 
 const siblingCache = new WeakMap<SiblingSource, Map<string, Promise<SiblingDocs>>>();

@@ -1,10 +1,13 @@
 // Incremental parsing for an open document: keeps the previous tree-sitter tree, applies the
 // editor's changes to it with `tree.edit`, and re-parses with the old tree so only the edited
-// region is re-read. Lowering still produces a whole `Doc`; detectors never see trees.
+// region is re-read, and re-lowers only what changed: untouched model nodes of the previous
+// lowering are taken over (`NodeReuse`), so detectors that memoise per node skip them too.
 import type { Edit, Point, Tree } from 'web-tree-sitter';
 import { getParser } from './languages';
+import { NodeReuse, textDelta, type TextDelta } from './lower/reuse';
 import type { Doc, LanguageId } from './model';
-import { isTreeLowered, lowerTree, parseDocument } from './parse';
+import { isTreeLowered, lowersIncrementally, lowerTree, parseDocument } from './parse';
+import { LineIndex } from './text';
 
 /** One replacement, in UTF-16 offsets of the text as it is when this change applies. */
 export interface TextChange {
@@ -18,6 +21,8 @@ export interface IncrementalStats {
   incremental: number;
   /** Parses from scratch (first parse, no or inconsistent changes, unsupported language). */
   full: number;
+  /** Model subtrees taken over from the previous lowering, over all parses. */
+  reusedNodes: number;
 }
 
 /** Start offsets of the lines as tree-sitter counts rows: only `\n` ends a row. */
@@ -46,15 +51,28 @@ function endPoint(start: Point, inserted: string): Point {
   return { row: start.row + rows, column: inserted.length - last - 1 };
 }
 
+/** Where the old and new text differ: read off a single change, else found by comparing. */
+function deltaOf(oldText: string, text: string, changes: readonly TextChange[]): TextDelta {
+  if (changes.length === 1) {
+    const c = changes[0];
+    return { start: c.startOffset, oldEnd: c.oldEndOffset, newEnd: c.startOffset + c.newText.length };
+  }
+  return textDelta(oldText, text);
+}
+
 /**
  * The parse state of one document. `parse(text, changes)` with the changes since the previous
  * call re-uses the previous tree; without changes, or when they do not turn the previous text
  * into `text`, it parses from scratch, so a missed event costs time, never correctness.
+ *
+ * A returned `Doc` is valid until the next `parse`: nodes the next lowering takes over are the
+ * same objects, with their ranges moved to the new text.
  */
 export class IncrementalParser {
   private tree: Tree | undefined;
   private text: string | undefined;
-  readonly stats: IncrementalStats = { incremental: 0, full: 0 };
+  private lowered: { doc: Doc; lines: LineIndex } | undefined;
+  readonly stats: IncrementalStats = { incremental: 0, full: 0, reusedNodes: 0 };
 
   constructor(
     readonly path: string,
@@ -72,10 +90,20 @@ export class IncrementalParser {
     if (!tree) throw new Error(`tree-sitter returned no tree for ${this.path}`);
     if (old) this.stats.incremental++;
     else this.stats.full++;
+    const lines = new LineIndex(text);
+    const previous = this.lowered;
+    this.lowered = undefined;
+    let reuse: NodeReuse | undefined;
+    if (old && previous && changes && this.text !== undefined && lowersIncrementally(this.language)) {
+      reuse = new NodeReuse(previous.doc.roots, deltaOf(this.text, text, changes), tree.getChangedRanges(old), previous.lines, lines);
+    }
     this.tree?.delete();
     this.tree = tree;
     this.text = text;
-    return lowerTree(this.path, text, this.language, tree);
+    const doc = await lowerTree(this.path, text, this.language, tree, { lines, reuse });
+    if (reuse) this.stats.reusedNodes += reuse.taken.size;
+    this.lowered = { doc, lines };
+    return doc;
   }
 
   /** Edits the old tree in place; undefined (and a full parse) when the changes do not fit. */
@@ -98,6 +126,7 @@ export class IncrementalParser {
   }
 
   dispose(): void {
+    this.lowered = undefined;
     this.tree?.delete();
     this.tree = undefined;
     this.text = undefined;

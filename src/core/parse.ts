@@ -5,6 +5,7 @@ import { discardParser, getParser, usesTreeSitter } from './languages';
 import type { Doc, LanguageId, Node } from './model';
 import { LineIndex } from './text';
 import { LowerContext, type EmbeddedParsers, type Lowerer } from './lower/context';
+import type { NodeReuse } from './lower/reuse';
 import { lowerBash } from './lower/bash';
 import { lowerDotenv } from './lower/dotenv';
 import { lowerGo } from './lower/go';
@@ -132,16 +133,24 @@ export function isTreeLowered(language: LanguageId): boolean {
   return !TEXT_LOWERERS[language] && usesTreeSitter(language) && !!LOWERERS[language];
 }
 
+/** Languages whose lowerers take over untouched nodes of the previous lowering (`NodeReuse`). */
+const REUSING: ReadonlySet<LanguageId> = new Set(['json', 'jsonc', 'yaml', 'hcl']);
+
+export function lowersIncrementally(language: LanguageId): boolean {
+  return REUSING.has(language);
+}
+
 /**
  * Lowers a tree the caller keeps (incremental parsing re-uses it for the next edit); the caller
- * owns and deletes the tree.
+ * owns and deletes the tree. `reuse` hands the lowerer the previous lowering of an edited text.
  */
-export async function lowerTree(path: string, text: string, language: LanguageId, tree: Tree): Promise<Doc> {
+export async function lowerTree(path: string, text: string, language: LanguageId, tree: Tree, opts: { lines?: LineIndex; reuse?: NodeReuse } = {}): Promise<Doc> {
   const lower = LOWERERS[language];
   if (!lower) throw new Error(`no lowering for language ${language}`);
   const embedded: EmbeddedParsers = { json: await getParser('json') };
   if (YAML_EMBEDDING.has(language)) embedded.yaml = await getParser('yaml');
-  const ctx = new LowerContext(language, text, new LineIndex(text), embedded);
+  const ctx = new LowerContext(language, text, opts.lines ?? new LineIndex(text), embedded);
+  if (opts.reuse && REUSING.has(language)) ctx.reuse = opts.reuse;
   const root: TsNode = tree.rootNode;
   const roots = withinBudget(newBudget(text.length), 'lowering', () => {
     ctx.collectProblems(root);

@@ -20,7 +20,8 @@ export async function runSuites(group: string, suites: readonly string[]): Promi
     output.push(line);
     console.log(line);
   };
-  const mocha = new Mocha({ ui: 'bdd', timeout: 30000, reporter: 'base' });
+  // FOUREYES_IT_GREP narrows a run to matching test titles while working on one test.
+  const mocha = new Mocha({ ui: 'bdd', timeout: 30000, reporter: 'base', ...(process.env.FOUREYES_IT_GREP ? { grep: process.env.FOUREYES_IT_GREP } : {}) });
   for (const s of suites) mocha.addFile(path.join(__dirname, 'suites', `${s}.test.js`));
   const outFile = process.env.FOUREYES_IT_OUT ? path.join(process.env.FOUREYES_IT_OUT, `${group}.json`) : undefined;
   await new Promise<void>((resolve, reject) => {

@@ -4,7 +4,7 @@ import { toCsv, toMarkdown } from '../../src/core/status-export';
 import { EMPTY_FILTER, filterStatus } from '../../src/core/status-filter';
 import { panelHtml } from '../../src/extension/panel/html';
 import { parseFromPanel } from '../../src/extension/panel/messages';
-import { esc, formatAge, renderChart, renderExceptionRows, renderFindingRows, renderRecordRows, renderSummary, sortFindings } from '../../src/extension/panel/render';
+import { esc, formatAge, renderChart, renderExceptionRows, renderFindingRows, renderMoreRow, renderRecordRows, renderSummary, sortFindings } from '../../src/extension/panel/render';
 
 const XSS = '<img src=x onerror=alert(1)>';
 const NOW = new Date('2026-03-01T12:00:00Z');
@@ -59,6 +59,12 @@ describe('review-status panel rendering', () => {
     assert.equal(formatAge('2026-02-28T12:00:00Z', NOW), '24h');
     assert.equal(formatAge('2026-02-20T12:00:00Z', NOW), '9d');
     assert.equal(formatAge(undefined, NOW), '');
+  });
+
+  it('sorts paths by code unit (stable across locales) and says how many rows are still to come', () => {
+    const s = sortFindings([f({ path: 'b/x.tf' }), f({ path: 'B/x.tf' }), f({ path: 'a/x.tf', line: 9 }), f({ path: 'a/x.tf', line: 2 })]);
+    assert.deepEqual(s.map((x) => `${x.path}:${x.line}`), ['B/x.tf:3', 'a/x.tf:2', 'a/x.tf:9', 'b/x.tf:3']);
+    assert.equal(renderMoreRow(50, 2000), '<tr class="more"><td colspan="8" class="muted">Showing 50 of 2000 findings; scroll or press End for more.</td></tr>');
   });
 
   it('summarises counts and the AI-origin share', () => {

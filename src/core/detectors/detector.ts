@@ -34,15 +34,28 @@ export interface SiblingDocs {
   after?: Doc;
 }
 
-export interface Detector {
+/**
+ * `P` is what `prepare` derives from the before document alone. Optional and additive: a detector
+ * without `prepare` gets no `prepared` argument and works as before.
+ */
+export interface Detector<P = unknown> {
   /** Family name: `endpoint`, `iam`, `drift`, ... */
   family: string;
   rules: readonly RuleMeta[];
   /**
    * Findings that `after` introduces relative to `before`. `before` is undefined for a new file
-   * and in scan mode; detectors then treat every risk in `after` as introduced.
+   * and in scan mode; detectors then treat every risk in `after` as introduced. `prepared`, when
+   * given, is `prepare(before, ctx)` for this very `before` and rules.
    */
-  run(before: Doc | undefined, after: Doc, ctx: DetectorContext): Finding[];
+  run(before: Doc | undefined, after: Doc, ctx: DetectorContext, prepared?: P): Finding[];
+  /**
+   * Optional: the state `run` derives from `before` alone (collected values, extracted policies).
+   * The engine computes it once per before document and rules (when the caller provides no other
+   * files of the change) and passes it to every `run` against that document: the editor compares
+   * each edit with the same baseline. It must not depend on `after`, and `run` must give the same
+   * findings with or without it.
+   */
+  prepare?(before: Doc, ctx: DetectorContext): P;
   /**
    * Optional: the other files (chosen from `paths`, the repo-relative paths the caller can read)
    * that `run` needs for this file. The caller parses them before `run`, which reads them

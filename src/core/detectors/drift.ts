@@ -19,7 +19,7 @@ const RULES: RuleMeta[] = [
   { id: 'drift/pinned-value', category: 'drift', defaultSeverity: 'high', title: 'Pinned configuration value changed' },
 ];
 
-export const driftDetector: Detector = {
+export const driftDetector: Detector<FlatDoc> = {
   family: 'drift',
   rules: RULES,
   siblings(path, paths, ctx) {
@@ -29,10 +29,12 @@ export const driftDetector: Detector = {
     if (g) return declaredSiblings(path, g.group, paths);
     return ctx.isProductionFile ? productionSiblings(path, paths) : [];
   },
-  run(before, after, ctx) {
+  // The flattened baseline is kept for every edit compared with it.
+  prepare: (before) => flatten(before),
+  run(before, after, ctx, prepared) {
     const cfg = driftConfig(ctx.rules);
     const a = flatten(after);
-    const b = before ? flatten(before) : undefined;
+    const b = before ? (prepared ?? flatten(before)) : undefined;
     const out: Finding[] = [];
     for (const hit of safetyHits(b, a, cfg.catalogue, { language: after.language, production: ctx.isProductionFile, path: after.path })) {
       out.push(safetyFinding(hit, a, b, ctx));

@@ -9,6 +9,8 @@ import { hostProductionToken, isLocalOrReserved, managedService, productionToken
 import { isHostKey, isKubeContextKey, isPasswordKey, lastKey } from '../endpoints/keys';
 import { productionMatcher, type ProductionMatcher } from '../endpoints/production-rules';
 import { isPlaceholderSecret, maskSecrets } from '../endpoints/secrets';
+import { collectMemo } from '../node-memo';
+import { lowersIncrementally } from '../parse';
 import type { Detector, DetectorContext, RuleMeta } from './detector';
 
 export const ENDPOINT_RULES = {
@@ -49,17 +51,33 @@ interface Collected {
 /** Kubernetes CLIs whose `--context`/`--kube-context` flag or `use-context` argument picks a cluster. */
 const KUBE_CLIS = new Set(['kubectl', 'helm', 'kubectx', 'oc', 'k9s', 'helmfile', 'skaffold', 'stern', 'kubie', 'flux', 'argocd']);
 
-export const endpointDetector: Detector = {
+/** The before side, compared with every edit of the same baseline. */
+interface Baseline {
+  was: Collected;
+  known: Set<string>;
+  /** What the same rule flagged at the same key path before: the value this change replaced. */
+  previous: Map<string, Candidate>;
+}
+
+function baseline(before: Doc, matcher: ProductionMatcher): Baseline {
+  const was = collect(before, matcher);
+  return { was, known: new Set(was.candidates.map(identity)), previous: new Map(was.candidates.map((c) => [`${c.ruleId}\0${formatPath(c.keyPath)}`, c])) };
+}
+
+export const endpointDetector: Detector<Baseline> = {
   family: 'endpoint',
   rules: RULES,
-  run(before: Doc | undefined, after: Doc, ctx: DetectorContext): Finding[] {
+  prepare(before, ctx) {
+    return baseline(before, productionMatcher(ctx.rules.production));
+  },
+  run(before: Doc | undefined, after: Doc, ctx: DetectorContext, prepared?: Baseline): Finding[] {
     const matcher = productionMatcher(ctx.rules.production);
     const now = collect(after, matcher);
     if (!now.candidates.length) return [];
-    const was = before ? collect(before, matcher) : undefined;
-    const known = new Set(was?.candidates.map(identity));
-    // What the same rule flagged at the same key path before: the value this change replaced.
-    const previous = new Map(was?.candidates.map((c) => [`${c.ruleId}\0${formatPath(c.keyPath)}`, c]));
+    const base = before ? (prepared ?? baseline(before, matcher)) : undefined;
+    const was = base?.was;
+    const known = base?.known ?? new Set<string>();
+    const previous = base?.previous ?? new Map<string, Candidate>();
     const secrets = new Set([...now.secrets, ...(was?.secrets ?? [])]);
     const findings: Finding[] = [];
     const seen = new Set<string>();
@@ -101,32 +119,62 @@ function raise(s: Severity, up: boolean): Severity {
   return SEVERITIES[Math.min(severityRank(s) + 1, SEVERITIES.length - 1)];
 }
 
+/** One node's share of `Collected`: what `collect` memoises per node. */
+type Item = { candidate: Candidate } | { secret: string };
+
+const memos = new WeakMap<ProductionMatcher, Map<LanguageId, WeakMap<Node, readonly Item[]>>>();
+
+function memoFor(matcher: ProductionMatcher, language: LanguageId): WeakMap<Node, readonly Item[]> {
+  let byLanguage = memos.get(matcher);
+  if (!byLanguage) memos.set(matcher, (byLanguage = new Map()));
+  let memo = byLanguage.get(language);
+  if (!memo) byLanguage.set(language, (memo = new WeakMap()));
+  return memo;
+}
+
 function collect(doc: Doc, matcher: ProductionMatcher): Collected {
-  const out: Collected = { candidates: [], secrets: new Set() };
-  walkDoc(doc, (node) => {
-    switch (node.kind) {
-      case 'string':
-        // A document inside the string is walked on its own; its text is not searched twice.
-        if (!node.embedded) inspectString(node, node.value.replace(BRACED_INTERPOLATION, HOLE), node.path, matcher, out);
-        break;
-      case 'number':
-        if (matcher.hasAccounts) accountCandidates(node, node.raw, node.path, matcher, out);
-        break;
-      case 'object':
-        separatePassword(node, out);
-        break;
-      case 'opaque': {
-        if (node.callee !== undefined) {
-          kubeCliContexts(node, matcher, out);
-          remoteShellTargets(node, matcher, out);
-        }
-        const t = templateText(node, doc.language);
-        if (t !== undefined) inspectString(node, t, node.path, matcher, out);
-        break;
-      }
+  // Where incremental lowering keeps untouched nodes, what they yielded is kept with them.
+  if (lowersIncrementally(doc.language)) {
+    const out: Collected = { candidates: [], secrets: new Set() };
+    const items = collectMemo(doc.roots, memoFor(matcher, doc.language), (node, acc: Item[]) => {
+      const one: Collected = { candidates: [], secrets: new Set() };
+      inspectNode(node, doc, matcher, one);
+      for (const c of one.candidates) acc.push({ candidate: c });
+      for (const x of one.secrets) acc.push({ secret: x });
+    });
+    for (const it of items) {
+      if ('candidate' in it) out.candidates.push(it.candidate);
+      else out.secrets.add(it.secret);
     }
-  });
+    return out;
+  }
+  const out: Collected = { candidates: [], secrets: new Set() };
+  walkDoc(doc, (node) => inspectNode(node, doc, matcher, out));
   return out;
+}
+
+function inspectNode(node: Node, doc: Doc, matcher: ProductionMatcher, out: Collected): void {
+  switch (node.kind) {
+    case 'string':
+      // A document inside the string is walked on its own; its text is not searched twice.
+      if (!node.embedded) inspectString(node, node.value.replace(BRACED_INTERPOLATION, HOLE), node.path, matcher, out);
+      break;
+    case 'number':
+      if (matcher.hasAccounts) accountCandidates(node, node.raw, node.path, matcher, out);
+      break;
+    case 'object':
+      separatePassword(node, out);
+      break;
+    case 'opaque': {
+      if (node.callee !== undefined) {
+        kubeCliContexts(node, matcher, out);
+        remoteShellTargets(node, matcher, out);
+      }
+      const t = templateText(node, doc.language);
+      if (t !== undefined) inspectString(node, t, node.path, matcher, out);
+      break;
+    }
+  }
 }
 
 function inspectString(node: Node, text: string, path: KeyPath, matcher: ProductionMatcher, out: Collected, remoteShell = false): void {

@@ -3,14 +3,14 @@
 // own (admin, escalation, public principals, unconstrained write or permissions management) are
 // reported when the change introduces them; any other widening of an existing policy is reported
 // with numbers; narrowing, re-ordering and reformatting are not findings.
-import { makeFinding, SEVERITIES, severityRank, type Finding, type Severity } from '../findings';
+import { makeFinding, SEVERITIES, severityRank, type Finding, type FindingInput, type Severity } from '../findings';
 import type { ResolvedRules } from '../rules';
 import type { Doc, Node } from '../model';
 import { terraformModuleSiblings, type ModuleSide } from '../iam/tf-module';
 import { displayAction, loadActionCatalog, type AccessLevel, type ActionCatalog } from '../iam/aws-actions';
-import { extractAwsPolicies, type ManagedAttachment } from '../iam/aws-extract';
+import { extractAwsPolicies, type ExtractedPolicies, type ManagedAttachment } from '../iam/aws-extract';
 import { grantOf, isAllResources, patternCovers, principalsCovered, conditionsCovered, uncoveredActions, type Grant } from '../iam/aws-grant';
-import type { AwsPolicy, PolicyValue } from '../iam/aws-policy';
+import type { AwsPolicy, AwsStatement, PolicyValue } from '../iam/aws-policy';
 import {
   ADMIN_MANAGED_POLICIES,
   CREDENTIAL_ACTIONS,
@@ -60,6 +60,8 @@ interface Ctx {
   /** Stand-alone risks collected while `reportRisks` runs, merged per statement afterwards. */
   pending?: PendingRisk[];
   rules?: ResolvedRules;
+  /** Set while one policy is judged: the findings it gives, to give them again unchanged. */
+  log?: FindingInput[];
   /** `production.awsAccounts` of the rules file. */
   prodAccounts: ReadonlySet<string>;
   /** Production accounts each statement names in a resource ARN or principal. */
@@ -142,18 +144,18 @@ function emit(c: Ctx, ruleId: string, severity: Severity, message: string, node:
     const named = prod.filter((a) => !message.includes(`production account ${a}`));
     if (named.length) message += `, in production account${named.length > 1 ? 's' : ''} ${named.join(', ')}`;
   }
-  c.out.push(
-    makeFinding({
-      ruleId,
-      category: 'iam',
-      severity,
-      message,
-      doc: c.doc,
-      node,
-      content: `${ruleId}|${content}`,
-      ...(beforeNode && c.beforeDoc ? { beforeDoc: c.beforeDoc, beforeNode } : {}),
-    }),
-  );
+  const input: FindingInput = {
+    ruleId,
+    category: 'iam',
+    severity,
+    message,
+    doc: c.doc,
+    node,
+    content: `${ruleId}|${content}`,
+    ...(beforeNode && c.beforeDoc ? { beforeDoc: c.beforeDoc, beforeNode } : {}),
+  };
+  c.log?.push(input);
+  c.out.push(makeFinding(input));
 }
 
 /** AWS names service-wide managed policies `<Service>FullAccess` (`AmazonS3FullAccess`, `AWSLambda_FullAccess`). */
@@ -530,6 +532,25 @@ function reportAttachments(c: Ctx, after: ManagedAttachment[], before: ManagedAt
   }
 }
 
+/** Per policy node: what judging it gave, and everything that judgement read. */
+const judgedPolicies = new WeakMap<
+  Node,
+  {
+    key: string;
+    kind: AwsPolicy['kind'];
+    bp: AwsPolicy | undefined;
+    base: Baseline | undefined;
+    rules: ResolvedRules | undefined;
+    statements: readonly AwsStatement[];
+    findings: FindingInput[];
+    prod: Array<[Node, string[]]>;
+  }
+>();
+
+function sameItems<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
 /** The rest of the Terraform module on one side, from the files `siblings` asked for. */
 function moduleSide(ctx: DetectorContext | undefined, path: string, side: 'before' | 'after'): ModuleSide | undefined {
   const sibling = ctx?.sibling;
@@ -540,17 +561,31 @@ function moduleSide(ctx: DetectorContext | undefined, path: string, side: 'befor
   return { path, docs, file: doc };
 }
 
-export const iamAwsDetector: Detector = {
+/** The before side, compared with every edit of the same baseline; grants and risks per policy on first use. */
+interface Baseline {
+  extracted: ExtractedPolicies | undefined;
+  byKey: Map<string, AwsPolicy>;
+  judged: Map<AwsPolicy, { grants: Grant[]; risks: Risks }>;
+}
+
+function baseline(before: Doc, ctx: DetectorContext | undefined): Baseline {
+  const extracted = MAY_HOLD_POLICY.test(before.text) ? extractAwsPolicies(before, moduleSide(ctx, before.path, 'before')) : undefined;
+  return { extracted, byKey: new Map((extracted?.policies ?? []).map((p) => [p.key, p])), judged: new Map() };
+}
+
+export const iamAwsDetector: Detector<Baseline> = {
   family: 'iam-aws',
   rules: AWS_IAM_RULES,
   siblings(path, paths, _ctx, texts) {
     return terraformModuleSiblings(path, paths, texts ?? []);
   },
-  run(before, after, ctx) {
+  prepare: baseline,
+  run(before, after, ctx, prepared) {
     if (!MAY_HOLD_POLICY.test(after.text)) return [];
     const a = extractAwsPolicies(after, moduleSide(ctx, after.path, 'after'));
     if (!a.policies.length && !a.attachments.length) return [];
-    const b = before && MAY_HOLD_POLICY.test(before.text) ? extractAwsPolicies(before, moduleSide(ctx, before.path, 'before')) : undefined;
+    const base = before ? (prepared ?? baseline(before, ctx)) : undefined;
+    const b = base?.extracted;
     const c: Ctx = {
       doc: after,
       ...(before ? { beforeDoc: before } : {}),
@@ -558,25 +593,45 @@ export const iamAwsDetector: Detector = {
       out: [],
       flagged: new Set(),
       ...(ctx?.rules ? { rules: ctx.rules } : {}),
-      prodAccounts: new Set((ctx?.rules?.production.awsAccounts ?? []).map((a) => String(a).trim())),
+      prodAccounts: new Set((ctx?.rules?.production.awsAccounts ?? []).map((x) => String(x).trim())),
       prodByNode: new Map(),
     };
-    const beforeByKey = new Map((b?.policies ?? []).map((p) => [p.key, p]));
     for (const policy of a.policies) {
-      const bp = beforeByKey.get(policy.key);
+      const bp = base?.byKey.get(policy.key);
+      // A policy judged before against the same baseline policy, with the same statements (an
+      // untouched subtree keeps its statement objects): its findings again, at today's ranges.
+      const seen = judgedPolicies.get(policy.node);
+      if (seen && seen.key === policy.key && seen.kind === policy.kind && seen.bp === bp && seen.base === base && seen.rules === ctx?.rules && sameItems(seen.statements, policy.statements)) {
+        for (const [node, prod] of seen.prod) c.prodByNode.set(node, prod);
+        for (const input of seen.findings) c.out.push(makeFinding({ ...input, doc: after }));
+        continue;
+      }
+      c.log = [];
       const ag = policy.statements.map((s) => grantOf(s, c.cat));
-      const bg = bp ? bp.statements.map((s) => grantOf(s, c.cat)) : undefined;
+      let judged = bp ? base!.judged.get(bp) : undefined;
+      if (bp && !judged) {
+        const grants = bp.statements.map((s) => grantOf(s, c.cat));
+        judged = { grants, risks: computeRisks(c, grants, bp.kind) };
+        base!.judged.set(bp, judged);
+      }
+      const bg = judged?.grants;
+      const prodOf: Array<[Node, string[]]> = [];
       for (const g of ag) {
         const prod = productionAccountsOf(c, g);
-        if (prod.length) c.prodByNode.set(g.stmt.node, prod);
+        if (prod.length) {
+          c.prodByNode.set(g.stmt.node, prod);
+          prodOf.push([g.stmt.node, prod]);
+        }
       }
       const ar = computeRisks(c, ag, policy.kind);
-      const br = bg ? computeRisks(c, bg, bp!.kind) : undefined;
+      const br = judged?.risks;
       c.pending = [];
       reportRisks(c, policy, ar, br, bp?.node);
       flushRisks(c);
       if (bp && bg) reportWidening(c, policy, ag, bg, bp);
       else for (const g of ag) reportUnresolved(c, policy, g, undefined);
+      judgedPolicies.set(policy.node, { key: policy.key, kind: policy.kind, bp, base, rules: ctx?.rules, statements: policy.statements, findings: c.log, prod: prodOf });
+      c.log = undefined;
     }
     reportAttachments(c, a.attachments, b?.attachments);
     return c.out;

@@ -68,6 +68,28 @@ function push<K, V>(m: Map<K, V[]>, k: K, v: V): void {
  */
 export function entriesFor(names: readonly string[], catalogue: readonly CatalogueEntry[], scope: SafetyScope, callees: readonly string[] = []): CatalogueEntry[] {
   if (!names.length) return [];
+  // The editor asks about the same keys on every edit; the answers depend on these inputs alone.
+  // Most keys end in a word no catalogue entry names: that is settled per last name first.
+  let memo = entriesMemo.get(catalogue);
+  if (!memo || memo.answers.size + memo.lastNames.size > MAX_MEMO) entriesMemo.set(catalogue, (memo = { answers: new Map(), lastNames: new Map() }));
+  const lastName = names[names.length - 1];
+  let named = memo.lastNames.get(lastName);
+  if (named === undefined) {
+    const last = words(lastName);
+    named = last.length > 0 && indexOf(catalogue).suffixes.has(last[last.length - 1]);
+    memo.lastNames.set(lastName, named);
+  }
+  if (!named) return [];
+  const key = `${scope.language}\0${scope.production}\0${scope.path}\0${names.join('\u0001')}\0${callees.join('\u0001')}`;
+  let found = memo.answers.get(key);
+  if (!found) memo.answers.set(key, (found = lookupEntries(names, catalogue, scope, callees)));
+  return found;
+}
+
+const entriesMemo = new WeakMap<readonly CatalogueEntry[], { answers: Map<string, CatalogueEntry[]>; lastNames: Map<string, boolean> }>();
+const MAX_MEMO = 50_000;
+
+function lookupEntries(names: readonly string[], catalogue: readonly CatalogueEntry[], scope: SafetyScope, callees: readonly string[]): CatalogueEntry[] {
   const idx = indexOf(catalogue);
   const last = words(names[names.length - 1]);
   if (!last.length || !idx.suffixes.has(last[last.length - 1])) return [];
@@ -169,6 +191,30 @@ export function safetyHits(before: FlatDoc | undefined, after: FlatDoc, catalogu
 }
 
 /**
+ * The before keys whose removal the catalogue judges, in order: computed once per before
+ * document (the editor compares every edit with the same flattened baseline).
+ */
+function removable(before: FlatDoc, catalogue: readonly CatalogueEntry[], scope: SafetyScope): Array<{ b: Entry; entries: CatalogueEntry[] }> {
+  let byCatalogue = removableMemo.get(before);
+  if (!byCatalogue) removableMemo.set(before, (byCatalogue = new WeakMap()));
+  let byScope = byCatalogue.get(catalogue);
+  if (!byScope) byCatalogue.set(catalogue, (byScope = new Map()));
+  const key = `${scope.language}\0${scope.production}\0${scope.path}`;
+  let list = byScope.get(key);
+  if (list) return list;
+  list = [];
+  for (const b of before.entries.values()) {
+    if (!b.parent || b.operand) continue;
+    const entries = entriesFor(b.names, catalogue, scope, b.callees).filter((e) => e.removed);
+    if (entries.length) list.push({ b, entries });
+  }
+  byScope.set(key, list);
+  return list;
+}
+
+const removableMemo = new WeakMap<FlatDoc, WeakMap<readonly CatalogueEntry[], Map<string, Array<{ b: Entry; entries: CatalogueEntry[] }>>>>();
+
+/**
  * Keys removed while the object holding them stays (its parent, or grandparent below the root),
  * for catalogue entries whose default is unsafe. A removed resource or document is not drift
  * of its settings; a removed descendant of something already reported is not reported again.
@@ -176,13 +222,10 @@ export function safetyHits(before: FlatDoc | undefined, after: FlatDoc, catalogu
 function removals(before: FlatDoc, after: FlatDoc, catalogue: readonly CatalogueEntry[], scope: SafetyScope): SafetyHit[] {
   const hits: SafetyHit[] = [];
   const reported = new Set<Entry>();
-  for (const b of before.entries.values()) {
-    if (!b.parent || after.entries.has(b.id)) continue;
-    if (b.operand) continue;
-    const entries = entriesFor(b.names, catalogue, scope, b.callees).filter((e) => e.removed);
-    if (!entries.length) continue;
+  for (const { b, entries } of removable(before, catalogue, scope)) {
+    if (after.entries.has(b.id)) continue;
     if (ancestors(b).some((x) => reported.has(x))) continue;
-    const parent = b.parent;
+    const parent = b.parent!;
     const grand = parent.parent;
     const survivor = after.entries.get(parent.id) ?? (grand && grand.parent ? after.entries.get(grand.id) : undefined);
     if (!survivor) continue;

@@ -1,18 +1,27 @@
 // Every real password embedded in a document's URLs and connection strings, so that no finding of
 // any detector shows one in its message or snippets.
 import type { Finding } from '../findings';
-import { walkDoc, type Doc } from '../model';
+import { type Doc, type Node } from '../model';
+import { collectMemo } from '../node-memo';
 import { extractEndpoints } from './extract';
 import { isPlaceholderSecret, maskSecrets } from './secrets';
 
+/** Per document (the editor's baseline is masked against on every edit) and per node. */
+const byDoc = new WeakMap<Doc, Set<string>>();
+const byNode = new WeakMap<Node, readonly string[]>();
+
 export function documentSecrets(doc: Doc): Set<string> {
-  const out = new Set<string>();
-  walkDoc(doc, (node) => {
-    if (node.kind !== 'string' || node.embedded || !/[:=@]/.test(node.value)) return;
-    for (const ref of extractEndpoints(node.value)) {
-      if (ref.secret && !isPlaceholderSecret(ref.secret.value)) out.add(ref.secret.value);
-    }
-  });
+  let out = byDoc.get(doc);
+  if (out) return out;
+  out = new Set(
+    collectMemo(doc.roots, byNode, (node, acc: string[]) => {
+      if (node.kind !== 'string' || node.embedded || !/[:=@]/.test(node.value)) return;
+      for (const ref of extractEndpoints(node.value)) {
+        if (ref.secret && !isPlaceholderSecret(ref.secret.value)) acc.push(ref.secret.value);
+      }
+    }),
+  );
+  byDoc.set(doc, out);
   return out;
 }
 

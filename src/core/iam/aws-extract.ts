@@ -4,6 +4,7 @@
 // `getPolicyDocument`, SAM policy templates, Lambda permissions, and managed-policy attachments by
 // ARN or name.
 import { get, resolve, scalarText, type Doc, type Node, type Obj, type Opaque } from '../model';
+import { lowersIncrementally } from '../parse';
 import {
   jsonStatements,
   looksLikeJsonStatement,
@@ -44,6 +45,10 @@ interface Collector {
   module?: ModuleSide;
   policies: Map<string, AwsPolicy>;
   attachments: ManagedAttachment[];
+  /** Set while a memoised subtree is visited: what the visit adds, for replaying it later. */
+  log?: Found[];
+  /** Whether containers are memoised (languages whose untouched nodes survive an edit). */
+  memo: boolean;
   /** Nodes already read as part of a policy, so a statement is never counted twice. */
   seen: Set<Node>;
   /**
@@ -73,8 +78,37 @@ function itemName(item: Node, index: number): string {
   return index >= 0 ? '[]' : '';
 }
 
+/** What visiting a subtree added to the collector, in order. */
+type Found = { statements: { key: string[]; node: Node; stmts: AwsStatement[]; kindHint?: PolicyKind } } | { attachment: ManagedAttachment } | { seen: Node };
+
+/**
+ * Per container node and the key it was visited under: what the visit found. A subtree's
+ * statements depend on its content, key path and the key it is visited under alone (no shared
+ * nodes in the languages memoised), so after an edit an untouched subtree is replayed.
+ */
+const visits = new WeakMap<Node, { sig: string; found: Found[] }>();
+
+function replay(c: Collector, found: readonly Found[]): void {
+  for (const f of found) {
+    if ('statements' in f) addStatements(c, f.statements.key, f.statements.node, f.statements.stmts, f.statements.kindHint);
+    else if ('attachment' in f) addAttachment(c, f.attachment);
+    else markSeen(c, f.seen);
+  }
+}
+
+function addAttachment(c: Collector, a: ManagedAttachment): void {
+  c.attachments.push(a);
+  c.log?.push({ attachment: a });
+}
+
+function markSeen(c: Collector, n: Node): void {
+  c.seen.add(n);
+  c.log?.push({ seen: n });
+}
+
 function addStatements(c: Collector, key: string[], node: Node, stmts: AwsStatement[], kindHint?: PolicyKind): void {
   if (!stmts.length) return;
+  c.log?.push({ statements: { key, node, stmts, ...(kindHint ? { kindHint } : {}) } });
   const k = key.join('/') || '$';
   let policy = c.policies.get(k);
   if (!policy) {
@@ -132,12 +166,29 @@ function visit(c: Collector, node: Node, key: string[], parentKey: string | unde
   if (c.seen.has(node)) return;
   const n = resolve(node);
   if (n !== node) return visit(c, n, key, parentKey);
+  if (c.memo && (n.kind === 'object' || n.kind === 'array')) {
+    const sig = `${key.join('\u0001')}\u0002${parentKey ?? ''}`;
+    const hit = visits.get(n);
+    if (hit && hit.sig === sig) return replay(c, hit.found);
+    const outer = c.log;
+    c.log = [];
+    visitNode(c, n, key, parentKey);
+    const found = c.log;
+    c.log = outer;
+    if (outer) for (const f of found) outer.push(f);
+    visits.set(n, { sig, found });
+    return;
+  }
+  visitNode(c, n, key, parentKey);
+}
+
+function visitNode(c: Collector, n: Node, key: string[], parentKey: string | undefined): void {
   switch (n.kind) {
     case 'object': {
       const stmts = jsonStatements(n);
       if (stmts) {
         addStatements(c, key, n, stmts.map(readJsonStatement).filter((s): s is AwsStatement => !!s));
-        stmts.forEach((s) => c.seen.add(s));
+        stmts.forEach((s) => markSeen(c, s));
         return;
       }
       if (n.tag === 'data' && n.labels?.[0] === 'aws_iam_policy_document') {
@@ -172,7 +223,7 @@ function visit(c: Collector, node: Node, key: string[], parentKey: string | unde
       return;
     case 'string': {
       const name = managedName(n.value) ?? (parentKey && MANAGED_NAME_KEYS.has(parentKey) && /^[A-Za-z][\w+=,.@-]*$/.test(n.value) ? n.value : undefined);
-      if (name) c.attachments.push({ key: key.join('/'), name, node: n });
+      if (name) addAttachment(c, { key: key.join('/'), name, node: n });
       return;
     }
     case 'opaque': {
@@ -199,11 +250,11 @@ function visit(c: Collector, node: Node, key: string[], parentKey: string | unde
       }
       if (/^(fromAwsManagedPolicyName|from_aws_managed_policy_name)$/.test(callee) && n.args?.[0]) {
         const v = resolve(n.args[0]);
-        if (v.kind === 'string') c.attachments.push({ key: key.join('/'), name: v.value.split('/').pop()!, node: n });
+        if (v.kind === 'string') addAttachment(c, { key: key.join('/'), name: v.value.split('/').pop()!, node: n });
         return;
       }
       if (!n.args && !n.kwargs) {
-        for (const m of n.text.matchAll(MANAGED_ARN_IN_TEXT)) c.attachments.push({ key: key.join('/'), name: m[1], node: n });
+        for (const m of n.text.matchAll(MANAGED_ARN_IN_TEXT)) addAttachment(c, { key: key.join('/'), name: m[1], node: n });
         return;
       }
       const seg = n.callee ? calleeName(n.callee) : '';
@@ -261,7 +312,7 @@ function findPolicyDocument(doc: Doc, name: string): Obj | undefined {
 
 /** Every statement of a document, whichever shape it has (a file may hold several policies). */
 function allStatements(doc: Doc, module: ModuleSide | undefined): AwsStatement[] {
-  const sub: Collector = { doc, ...(module ? { module } : {}), policies: new Map(), attachments: [], seen: new Set(), shape: new Map() };
+  const sub: Collector = { doc, ...(module ? { module } : {}), policies: new Map(), attachments: [], seen: new Set(), shape: new Map(), memo: false };
   for (const root of doc.roots) visit(sub, root, [], undefined);
   return [...sub.policies.values()].flatMap((p) => p.statements);
 }
@@ -342,7 +393,10 @@ function readValues(obj: Obj, key: string): Node[] {
 
 /** Every policy and managed-policy attachment in a document. */
 export function extractAwsPolicies(doc: Doc, module?: ModuleSide): ExtractedPolicies {
-  const c: Collector = { doc, ...(module ? { module } : {}), policies: new Map(), attachments: [], seen: new Set(), shape: new Map() };
+  // HCL reads other blocks of the file and of its module (`source_policy_documents`, `file()`),
+  // so only JSON and YAML subtrees are self-contained enough to replay.
+  const memo = !module && doc.language !== 'hcl' && lowersIncrementally(doc.language);
+  const c: Collector = { doc, ...(module ? { module } : {}), policies: new Map(), attachments: [], seen: new Set(), shape: new Map(), memo };
   for (const root of doc.roots) {
     const key = root.path.filter((p): p is string => typeof p === 'string');
     visit(c, root, key, key[key.length - 1]);

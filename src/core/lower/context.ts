@@ -3,12 +3,15 @@ import type { Node as TsNode, Parser } from 'web-tree-sitter';
 import type { KeyPath, LanguageId, Node, Opaque, ParseProblem, SourceRange } from '../model';
 import { checkBudget } from '../budget';
 import { LineIndex } from '../text';
+import type { NodeReuse } from './reuse';
 
 /** Parsers the lowering may use synchronously for embedded documents (loaded beforehand). */
 export type EmbeddedParsers = Partial<Record<'json' | 'yaml', Parser>>;
 
 export class LowerContext {
   readonly problems: ParseProblem[] = [];
+  /** Set when re-lowering after an incremental re-parse: the previous lowering's nodes to take over. */
+  reuse?: NodeReuse;
 
   constructor(
     readonly language: LanguageId,

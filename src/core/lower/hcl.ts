@@ -34,6 +34,12 @@ export function lowerHcl(root: TsNode, ctx: LowerContext): Node[] {
 
 function lowerBody(body: TsNode, path: KeyPath, ctx: LowerContext, depth: number, rangeNode: TsNode, extra: Partial<Obj> = {}): Obj {
   const entries: ObjEntry[] = [];
+  // After an incremental re-parse, top-level blocks and attributes the edit did not touch are
+  // taken over from the previous lowering: each depends on its own text and key path alone.
+  const reuse = depth === 0 ? ctx.reuse : undefined;
+  const oldBody = reuse?.counterpart(reuse.oldRoots, rangeNode);
+  const oldValues = oldBody?.kind === 'object' ? oldBody.entries.map((e) => e.value) : undefined;
+  const kept = (ts: TsNode, p: KeyPath) => (reuse && oldValues ? reuse.keep(reuse.counterpart(oldValues, ts), ts, p) : undefined);
   for (const c of body.namedChildren) {
     if (!c) continue;
     if (c.type === 'attribute') {
@@ -41,7 +47,7 @@ function lowerBody(body: TsNode, path: KeyPath, ctx: LowerContext, depth: number
       const value = c.namedChildren.find((x) => x?.type === 'expression');
       if (!name) continue;
       const p = [...path, name.text];
-      entries.push({ key: name.text, keyRange: ctx.rangeOf(name), value: value ? lowerExpr(value, p, ctx, depth + 1) : ctx.opaque(c, p) });
+      entries.push({ key: name.text, keyRange: ctx.rangeOf(name), value: value ? (kept(value, p) ?? lowerExpr(value, p, ctx, depth + 1)) : ctx.opaque(c, p) });
     } else if (c.type === 'block') {
       const type = c.namedChildren.find((x) => x?.type === 'identifier');
       if (!type) continue;
@@ -53,8 +59,10 @@ function lowerBody(body: TsNode, path: KeyPath, ctx: LowerContext, depth: number
       }
       const p = [...path, type.text, ...labels];
       const inner = c.namedChildren.find((x) => x?.type === 'body');
+      const taken = depth > MAX_DEPTH ? undefined : kept(c, p);
       let value: Node;
       if (depth > MAX_DEPTH) value = ctx.opaque(c, p);
+      else if (taken) value = taken;
       else if (inner) value = lowerBody(inner, p, ctx, depth + 1, c, { tag: type.text, labels });
       else value = { kind: 'object', entries: [], range: ctx.rangeOf(c), path: p, tag: type.text, labels };
       entries.push({ key: type.text, keyRange: ctx.rangeOf(type), value });

@@ -8,7 +8,7 @@ export function lowerJson(root: TsNode, ctx: LowerContext): Node[] {
   const out: Node[] = [];
   for (const child of root.namedChildren) {
     if (!child || child.type === 'comment') continue;
-    out.push(lowerValue(child, ctx.basePath, ctx));
+    out.push(lowerValue(child, ctx.basePath, ctx, 0, ctx.reuse?.oldRoots));
   }
   return out;
 }
@@ -16,27 +16,46 @@ export function lowerJson(root: TsNode, ctx: LowerContext): Node[] {
 /** Nesting beyond this becomes opaque: hostile input must not exhaust the stack. */
 const MAX_DEPTH = 500;
 
-function lowerValue(node: TsNode, path: KeyPath, ctx: LowerContext, depth = 0): Node {
+/**
+ * `oldSiblings`: when re-lowering after an incremental re-parse, the previous lowering of this
+ * value's container (a JSON value depends only on its text and key path, so an untouched one is
+ * taken over).
+ */
+function lowerValue(node: TsNode, path: KeyPath, ctx: LowerContext, depth = 0, oldSiblings?: readonly Node[]): Node {
+  let old: Node | undefined;
+  if (ctx.reuse && oldSiblings) {
+    old = ctx.reuse.counterpart(oldSiblings, node);
+    const kept = ctx.reuse.keep(old, node, path);
+    if (kept) return kept;
+  }
   const range = ctx.rangeOf(node);
   if (depth > MAX_DEPTH) return ctx.opaque(node, path);
   switch (node.type) {
     case 'object': {
+      const oldEntries = old?.kind === 'object' ? old.entries : undefined;
+      const oldValues = oldEntries?.map((e) => e.value);
       const entries: ObjEntry[] = [];
       for (const pair of node.namedChildren) {
         if (!pair || pair.type !== 'pair') continue;
+        const kept = ctx.reuse?.keepEntry(oldEntries, pair, path);
+        if (kept) {
+          entries.push(kept);
+          continue;
+        }
         const k = pair.childForFieldName('key');
         const v = pair.childForFieldName('value');
         if (!k || !v) continue;
         const key = k.type === 'string' ? jsonString(k) : k.text;
-        entries.push({ key, keyRange: ctx.rangeOf(k), value: lowerValue(v, [...path, key], ctx, depth + 1) });
+        entries.push({ key, keyRange: ctx.rangeOf(k), value: lowerValue(v, [...path, key], ctx, depth + 1, oldValues) });
       }
       return { kind: 'object', entries, range, path };
     }
     case 'array': {
+      const oldItems = old?.kind === 'array' ? old.items : undefined;
       const items: Node[] = [];
       for (const c of node.namedChildren) {
         if (!c || c.type === 'comment') continue;
-        items.push(lowerValue(c, [...path, items.length], ctx, depth + 1));
+        items.push(lowerValue(c, [...path, items.length], ctx, depth + 1, oldItems));
       }
       return { kind: 'array', items, range, path };
     }

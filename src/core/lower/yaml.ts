@@ -51,15 +51,32 @@ export function lowerYaml(root: TsNode, ctx: LowerContext): Node[] {
     }
     if (doc.type !== 'document') continue;
     for (const c of doc.namedChildren) {
-      if (c && (c.type === 'block_node' || c.type === 'flow_node' || c.type === 'ERROR')) out.push(lowering.node(c, ctx.basePath, 0));
+      if (!c || (c.type !== 'block_node' && c.type !== 'flow_node' && c.type !== 'ERROR')) continue;
+      // A document without anchors, aliases and merge keys depends on its own text alone; after
+      // an edit elsewhere in the stream its previous lowering is taken over.
+      const old = ctx.reuse?.counterpart(ctx.reuse.oldRoots, c);
+      const kept = old && SELF_CONTAINED.has(old) ? ctx.reuse?.keep(old, c, ctx.basePath) : undefined;
+      if (kept) {
+        out.push(kept);
+        continue;
+      }
+      const marks = lowering.crossReferences;
+      const node = lowering.node(c, ctx.basePath, 0);
+      if (lowering.crossReferences === marks) SELF_CONTAINED.add(node);
+      out.push(node);
     }
   }
   return out;
 }
 
+/** Document roots whose lowering read no anchor, alias or merge key (see `lowerYaml`). */
+const SELF_CONTAINED = new WeakSet<Node>();
+
 class YamlLowering {
   private readonly anchors = new Map<string, Node>();
   private budget = ALIAS_BUDGET;
+  /** Anchors, aliases and merge keys seen: lowering that depends on, or feeds, other documents. */
+  crossReferences = 0;
 
   constructor(private readonly ctx: LowerContext) {}
 
@@ -93,7 +110,10 @@ class YamlLowering {
       value = content ? this.content(content, path, depth, tag) : this.empty(n.endIndex, path, tag);
       if (tag && !tag.startsWith('!!') && tag !== '!') value.tag = tag;
     }
-    if (anchor !== undefined) this.anchors.set(anchor, value);
+    if (anchor !== undefined) {
+      this.crossReferences++;
+      this.anchors.set(anchor, value);
+    }
     return value;
   }
 
@@ -137,6 +157,7 @@ class YamlLowering {
       const key = keyNode ? this.keyText(keyNode, path, depth) : '';
       const keyRange = keyNode ? this.ctx.rangeOf(keyNode) : this.ctx.range(pair.startIndex, pair.startIndex);
       if (keyNode && key === '<<' && isPlainKey(keyNode) && valueNode) {
+        this.crossReferences++;
         const source = this.node(valueNode, [...path, '<<'], depth + 1);
         slots.push(this.mergeEntries(source, path, depth));
         continue;
@@ -260,6 +281,7 @@ class YamlLowering {
   }
 
   private alias(c: TsNode, path: KeyPath, depth: number): Node {
+    this.crossReferences++;
     const name = c.namedChildren.find((x) => x?.type === 'alias_name')?.text ?? c.text.slice(1);
     const target = this.anchors.get(name);
     if (!target) {

@@ -26,6 +26,8 @@ export class DiskWrites implements vscode.Disposable {
   private readonly baselines = new Map<string, string>();
   private readonly recent = new Map<string, { at: number; explained: boolean }>();
   private readonly pending = new Map<string, { doc: vscode.TextDocument; ranges: TrackedRange[]; at: number }>();
+  /** Files VS Code reported as created by the workbench (workspace edits): when, by path. */
+  private readonly editorCreated = new Map<string, number>();
 
   constructor(
     private readonly tracker: DocumentTracker,
@@ -37,6 +39,11 @@ export class DiskWrites implements vscode.Disposable {
       fsw,
       fsw.onDidChange((u) => this.touched(u)),
       fsw.onDidCreate((u) => this.touched(u)),
+      // Chat and agent tools create files through workspace edits; the disk watcher sees the same
+      // file a moment later and must call it a chat edit, not an agent write.
+      vscode.workspace.onDidCreateFiles((e) => {
+        for (const f of e.files) if (f.scheme === 'file') this.editorCreated.set(f.fsPath, Date.now());
+      }),
       vscode.workspace.onDidSaveTextDocument((d) => this.baselines.set(d.uri.fsPath, d.getText())),
       vscode.workspace.onDidCloseTextDocument((d) => {
         if (d.uri.scheme === 'file' && !d.isDirty && d.getText().length < MAX_BASELINE_CHARS) this.baselines.set(d.uri.fsPath, d.getText());
@@ -123,7 +130,11 @@ export class DiskWrites implements vscode.Disposable {
     }
     const before = this.baselines.get(uri.fsPath) ?? (repo ? this.indexed(repo, this.writer.relPath(repo, uri)) : undefined);
     if (now.length < MAX_BASELINE_CHARS) this.baselines.set(uri.fsPath, now);
-    if (explained || !repo || before === now || !this.settings().agentWrites) return;
+    const created = this.editorCreated.get(uri.fsPath);
+    this.editorCreated.delete(uri.fsPath);
+    const origin = created !== undefined && Date.now() - created < GIT_WINDOW_MS + QUIET_MS ? 'chat-edit' : 'agent-write';
+    if (explained || !repo || before === now) return;
+    if (origin === 'chat-edit' ? !this.settings().chatEdits : !this.settings().agentWrites) return;
     const lines = splitLines(now);
     const spans = addedLineSpans(before === undefined ? [] : splitLines(before), lines).filter(([a, b]) => lines.slice(a - 1, b).some((l) => l.trim()));
     if (!spans.length) return;
@@ -131,7 +142,7 @@ export class DiskWrites implements vscode.Disposable {
     this.writer.addHeld(
       repo,
       this.writer.relPath(repo, uri),
-      spans.map(([a, b], i) => this.writer.entry('agent-write', lines, a, b, at, `${at}-${i}-${Math.random().toString(36).slice(2)}`)),
+      spans.map(([a, b], i) => this.writer.entry(origin, lines, a, b, at, `${at}-${i}-${Math.random().toString(36).slice(2)}`)),
     );
   }
 

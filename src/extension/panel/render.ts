@@ -39,10 +39,11 @@ function rank(order: string[], v: string): number {
   return i < 0 ? order.length : i;
 }
 
-/** Needs-review first, then by severity, path and line. */
+/** Needs-review first, then by severity, path and line. Paths compare by code unit: localeCompare costs tens of ms on 2,000 rows. */
 export function sortFindings(findings: StatusFinding[]): StatusFinding[] {
+  const byPath = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
   return [...findings].sort(
-    (a, b) => rank(STATE_ORDER, a.state) - rank(STATE_ORDER, b.state) || rank(SEVERITY_ORDER, a.severity) - rank(SEVERITY_ORDER, b.severity) || a.path.localeCompare(b.path) || a.line - b.line,
+    (a, b) => rank(STATE_ORDER, a.state) - rank(STATE_ORDER, b.state) || rank(SEVERITY_ORDER, a.severity) - rank(SEVERITY_ORDER, b.severity) || byPath(a.path, b.path) || a.line - b.line,
   );
 }
 
@@ -154,6 +155,11 @@ export function renderFindingRow(f: StatusFinding, opts: RowOptions): string {
 export function renderFindingRows(findings: StatusFinding[], opts: RowOptions): string {
   if (!findings.length) return `<tr class="empty"><td colspan="8">No findings match.</td></tr>`;
   return findings.map((f) => renderFindingRow(f, opts)).join('');
+}
+
+/** The last row while more findings are left to show: they are added as it scrolls into view. */
+export function renderMoreRow(shown: number, total: number): string {
+  return `<tr class="more"><td colspan="8" class="muted">Showing ${shown} of ${total} findings; scroll or press End for more.</td></tr>`;
 }
 
 function shortDate(iso: string | undefined): string {

@@ -4,10 +4,10 @@
 // with the pure functions in render.ts, keeps filters/selection in the webview state, and talks to
 // the extension only through the messages in messages.ts. No inline handlers: one delegated
 // listener per event type.
-import type { StatusReport } from '../../core/review/report';
+import type { StatusFinding, StatusReport } from '../../core/review/report';
 import { EMPTY_FILTER, filterStatus, type StatusFilter } from '../../core/status-filter';
 import type { FromPanel, PanelState, ToPanel } from './messages';
-import { renderChart, renderErrors, renderExceptionRows, renderFindingRows, renderRecordRows, renderSummary, sortFindings } from './render';
+import { renderChart, renderErrors, renderExceptionRows, renderFindingRow, renderFindingRows, renderMoreRow, renderRecordRows, renderSummary, sortFindings } from './render';
 
 declare function acquireVsCodeApi(): { postMessage(m: FromPanel): void; getState(): PanelState | undefined; setState(s: PanelState): void };
 
@@ -15,6 +15,14 @@ const vscode = acquireVsCodeApi();
 const saved = vscode.getState();
 const state: PanelState = { filter: { ...EMPTY_FILTER, ...(saved?.filter ?? {}) }, expanded: saved?.expanded ?? [], selected: saved?.selected, scrollTop: saved?.scrollTop };
 let data: { report: StatusReport; now: Date; canApprove: boolean } | undefined;
+/**
+ * The filtered, sorted findings, and how many of them have rows in the DOM. Rows are added a
+ * page at a time as the list scrolls (or keyboard focus moves) towards the end: laying out
+ * thousands of table rows at once takes seconds, a page takes milliseconds.
+ */
+let view: StatusFinding[] = [];
+let shown = 0;
+const PAGE = 50;
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
 const post = (m: FromPanel) => vscode.postMessage(m);
@@ -29,22 +37,56 @@ function syncControls(): void {
   }
 }
 
-function render(): void {
+function rowOptions() {
+  return { now: data!.now, canApprove: data!.canApprove, expanded: new Set(state.expanded) };
+}
+
+/** Makes sure the first `count` findings of the view have rows (never fewer than are there). */
+function showRows(count: number): void {
+  const body = $('findings-body');
+  const want = Math.min(view.length, count);
+  if (!data || want <= shown) return;
+  const html = renderFindingRows(view.slice(shown, want), rowOptions());
+  const more = body.querySelector('tr.more');
+  if (more) more.insertAdjacentHTML('beforebegin', html);
+  else body.insertAdjacentHTML('beforeend', html);
+  shown = want;
+  more?.remove();
+  if (shown < view.length) body.insertAdjacentHTML('beforeend', renderMoreRow(shown, view.length));
+  else moreObserver.disconnect();
+  const next = body.querySelector('tr.more');
+  if (next) {
+    moreObserver.disconnect();
+    moreObserver.observe(next);
+  }
+}
+
+const moreObserver = new IntersectionObserver((entries) => {
+  if (entries.some((e) => e.isIntersecting)) showRows(shown + PAGE);
+});
+
+/** Re-renders from the data; `keep` keeps as many rows as are shown now (a refresh, not a new filter). */
+function render(keep = false): void {
   if (!data) return;
   const { report } = data;
-  const view = filterStatus(report, state.filter);
-  const findings = sortFindings(view.findings);
+  const filtered = filterStatus(report, state.filter);
+  view = sortFindings(filtered.findings);
+  const rows = keep ? Math.max(PAGE, shown) : PAGE;
   $('summary').innerHTML = renderSummary(report);
   $('chart').innerHTML = renderChart(report.history);
   $('messages').innerHTML = renderErrors(report);
-  $('findings-count').textContent = `${findings.length} of ${report.findings.length}`;
-  $('findings-body').innerHTML = renderFindingRows(findings, { now: data.now, canApprove: data.canApprove, expanded: new Set(state.expanded) });
-  const approvals = view.records.filter((r) => r.kind !== 'break-glass');
+  $('findings-count').textContent = `${view.length} of ${report.findings.length}`;
+  shown = 0;
+  moreObserver.disconnect();
+  $('findings-body').innerHTML = view.length ? '' : renderFindingRows([], rowOptions());
+  const sel = state.selected ? view.findIndex((f) => f.fingerprint === state.selected) : -1;
+  showRows(Math.max(rows, sel + 1));
+  const approvals = filtered.records.filter((r) => r.kind !== 'break-glass');
   $('records-count').textContent = `${approvals.length}`;
-  $('records-body').innerHTML = renderRecordRows(view.records);
-  const glass = view.records.length - approvals.length;
-  $('exceptions-count').textContent = `${glass + view.bypassed.length}`;
-  $('exceptions-body').innerHTML = renderExceptionRows(view.records, view.bypassed);
+  $('records-body').innerHTML = renderRecordRows(filtered.records);
+  const glass = filtered.records.length - approvals.length;
+  $('exceptions-count').textContent = `${glass + filtered.bypassed.length}`;
+  $('exceptions-body').innerHTML = renderExceptionRows(filtered.records, filtered.bypassed);
   const category = document.querySelector<HTMLSelectElement>('[data-filter="category"]');
   if (category) {
     const known = new Set(['', ...report.findings.map((f) => f.category ?? '')]);
@@ -54,8 +96,8 @@ function render(): void {
   }
   syncControls();
   document.body.classList.remove('loading');
-  const sel = state.selected && document.querySelector<HTMLElement>(`tr.finding[data-fp="${CSS.escape(state.selected)}"]`);
-  if (sel) sel.tabIndex = 0;
+  const selRow = state.selected && document.querySelector<HTMLElement>(`tr.finding[data-fp="${CSS.escape(state.selected)}"]`);
+  if (selRow) selRow.tabIndex = 0;
   else document.querySelector<HTMLElement>('tr.finding')?.setAttribute('tabindex', '0');
 }
 
@@ -69,12 +111,22 @@ function findingFor(row: HTMLElement) {
 
 function toggle(row: HTMLElement): void {
   const fp = row.dataset.fp;
-  if (!fp) return;
+  const f = fp ? view.find((x) => x.fingerprint === fp) : undefined;
+  if (!fp || !f) return;
   state.expanded = state.expanded.includes(fp) ? state.expanded.filter((x) => x !== fp) : [...state.expanded, fp];
   state.selected = fp;
   save();
-  render();
-  document.querySelector<HTMLElement>(`tr.finding[data-fp="${CSS.escape(fp)}"]`)?.focus();
+  // Only this row (and its detail row) changes: the rest of the table stays as it is.
+  const detail = row.nextElementSibling;
+  if (detail?.matches('tr.detail')) detail.remove();
+  row.insertAdjacentHTML('afterend', renderFindingRow(f, rowOptions()));
+  row.remove();
+  const fresh = document.querySelector<HTMLElement>(`tr.finding[data-fp="${CSS.escape(fp)}"]`);
+  if (fresh) {
+    document.querySelectorAll<HTMLElement>('tr.finding[tabindex="0"]').forEach((r) => (r.tabIndex = -1));
+    fresh.tabIndex = 0;
+    fresh.focus();
+  }
 }
 
 function act(action: string, row: HTMLElement): void {
@@ -136,8 +188,18 @@ document.addEventListener('input', (e) => {
 });
 
 function moveFocus(from: HTMLElement, delta: number): void {
-  const rows = [...document.querySelectorAll<HTMLElement>(`tbody > tr.${from.classList.contains('finding') ? 'finding' : from.classList.contains('record') ? 'record' : 'exception'}`)];
+  const kind = from.classList.contains('finding') ? 'finding' : from.classList.contains('record') ? 'record' : 'exception';
+  const query = () => [...document.querySelectorAll<HTMLElement>(`tbody > tr.${kind}`)];
+  let rows = query();
   const i = rows.indexOf(from);
+  if (kind === 'finding') {
+    // Moving past the last row shown: add the rows up to the target first.
+    const target = delta === Infinity ? view.length - 1 : i + delta;
+    if (target >= shown && shown < view.length) {
+      showRows(delta === Infinity ? view.length : Math.max(target + 1, shown + PAGE));
+      rows = query();
+    }
+  }
   const next = rows[Math.max(0, Math.min(rows.length - 1, delta === Infinity ? rows.length - 1 : delta === -Infinity ? 0 : i + delta))];
   if (!next) return;
   from.tabIndex = -1;
@@ -204,8 +266,12 @@ window.addEventListener('message', (e: MessageEvent<ToPanel>) => {
     const first = !data;
     data = { report: m.report, now: new Date(m.now), canApprove: m.canApprove };
     $('repo').textContent = m.repo;
-    render();
-    if (first && state.scrollTop) scroller.scrollTop = state.scrollTop;
+    render(!first);
+    if (first && state.scrollTop) {
+      // Rows enough to reach the saved position, then the position.
+      while (shown < view.length && scroller.scrollHeight < state.scrollTop + window.innerHeight) showRows(shown + PAGE);
+      scroller.scrollTop = state.scrollTop;
+    }
     document.body.dataset.rendered = String(Date.now());
   }
 });
