@@ -2,11 +2,24 @@
 // approvals beyond the ones in review.test.ts. Real git, real ssh-keygen, temp repositories.
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { CLI } from '../unit/helpers';
 import { TempRepo, type Run } from './repo';
+
+/** A node process running the installed hook with its working directory in `dir` (Linux /proc). */
+function hookRunningIn(dir: string): boolean {
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    try {
+      const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+      if (cmd.includes('hook.js') && realpathSync(`/proc/${pid}/cwd`) === realpathSync(dir)) return true;
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return false;
+}
 
 const MARK = '{ "db": "FOUREYES-TEST-high" }\n';
 
@@ -323,14 +336,22 @@ describe('e2e hardening: faults', function () {
     const { repo } = setup();
     repos.push(repo);
     assert.equal(repo.cli(['hook', 'install']).code, 0);
-    for (let i = 0; i < 40; i++) repo.write(`m${i}.json`, MARK);
+    for (let i = 0; i < 200; i++) repo.write(`m${i}.json`, MARK);
     repo.git('add', '.');
     const head = repo.git('rev-parse', 'HEAD').trim();
     const child = spawn('git', ['commit', '-q', '-m', 'x'], { cwd: repo.dir, env: repo.env, stdio: 'ignore', detached: true });
-    await new Promise((r) => setTimeout(r, 300));
-    // Ctrl-C reaches the whole foreground process group.
-    if (child.pid) process.kill(-child.pid, 'SIGINT');
-    const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    const exited = new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+    // Interrupt while the hook's node process is really running, not at a guessed moment.
+    let interrupted = false;
+    for (let i = 0; i < 2000 && !interrupted && child.exitCode === null; i++) {
+      if (hookRunningIn(repo.dir)) {
+        // Ctrl-C reaches the whole foreground process group.
+        if (child.pid) process.kill(-child.pid, 'SIGINT');
+        interrupted = true;
+      } else await new Promise((r) => setTimeout(r, 5));
+    }
+    assert.ok(interrupted, 'the hook was seen running and interrupted');
+    const code = await exited;
     assert.notEqual(code, 0);
     assert.equal(repo.git('rev-parse', 'HEAD').trim(), head);
   });
