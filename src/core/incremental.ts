@@ -7,7 +7,7 @@ import { getParser } from './languages';
 import { NodeReuse, textDelta, type TextDelta } from './lower/reuse';
 import type { Doc, LanguageId } from './model';
 import { isTreeLowered, lowersIncrementally, lowerTree, parseDocument } from './parse';
-import { LineIndex } from './text';
+import { lastAtOrBefore, LineIndex } from './text';
 
 /** One replacement, in UTF-16 offsets of the text as it is when this change applies. */
 export interface TextChange {
@@ -33,14 +33,8 @@ function rowStarts(text: string): number[] {
 }
 
 function pointAt(starts: readonly number[], offset: number): Point {
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= offset) lo = mid;
-    else hi = mid - 1;
-  }
-  return { row: lo, column: offset - starts[lo] };
+  const row = lastAtOrBefore(starts, offset);
+  return { row, column: offset - starts[row] };
 }
 
 function endPoint(start: Point, inserted: string): Point {

@@ -53,6 +53,18 @@ function utf8(bytes: Uint8Array, encoding: 'utf-8' | 'utf-8-bom'): DecodeResult 
   }
 }
 
+/** Index of the last of ascending `starts` (whose first is 0) that is <= `offset`: the line or piece holding it. */
+export function lastAtOrBefore(starts: readonly number[], offset: number): number {
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= offset) lo = mid;
+    else hi = mid - 1;
+  }
+  return lo;
+}
+
 /** Maps UTF-16 offsets to 1-based line and column; CRLF counts as one line break. */
 export class LineIndex {
   private readonly starts: number[] = [0];
@@ -70,13 +82,7 @@ export class LineIndex {
   }
 
   position(offset: number): { line: number; column: number } {
-    let lo = 0;
-    let hi = this.starts.length - 1;
-    while (lo < hi) {
-      const mid = (lo + hi + 1) >> 1;
-      if (this.starts[mid] <= offset) lo = mid;
-      else hi = mid - 1;
-    }
+    const lo = lastAtOrBefore(this.starts, offset);
     return { line: lo + 1, column: offset - this.starts[lo] + 1 };
   }
 

@@ -62,8 +62,8 @@ export class NodeReuse {
   counterpart(candidates: readonly Node[] | undefined, ts: TsNode): Node | undefined {
     if (!candidates?.length) return undefined;
     const start = ts.startIndex;
-    if (start < this.edit.start) return findByStart(candidates, start);
-    if (start > this.edit.newEnd) return findByStart(candidates, start - this.delta);
+    if (start < this.edit.start) return findByStart(candidates, start, startOfNode);
+    if (start > this.edit.newEnd) return findByStart(candidates, start - this.delta, startOfNode);
     return undefined;
   }
 
@@ -93,19 +93,7 @@ export class NodeReuse {
     if (after === undefined) return undefined;
     const shift = after ? this.delta : 0;
     const start = ts.startIndex - shift;
-    let lo = 0;
-    let hi = oldEntries.length - 1;
-    let entry: ObjEntry | undefined;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const s = oldEntries[mid].keyRange.startOffset;
-      if (s === start) {
-        entry = oldEntries[mid];
-        break;
-      }
-      if (s < start) lo = mid + 1;
-      else hi = mid - 1;
-    }
+    const entry = findByStart(oldEntries, start, (e) => e.keyRange.startOffset);
     if (!entry || this.taken.has(entry.value) || entry.value.range.endOffset !== ts.endIndex - shift) return undefined;
     const p = entry.value.path;
     if (p.length !== path.length + 1 || p[path.length] !== entry.key || !samePath(p.slice(0, path.length), path)) return undefined;
@@ -164,13 +152,14 @@ export class NodeReuse {
   }
 }
 
-function findByStart(nodes: readonly Node[], start: number): Node | undefined {
+/** The item of `items` (ascending by `startOf`) that starts exactly at `start`. */
+function findByStart<T>(items: readonly T[], start: number, startOf: (item: T) => number): T | undefined {
   let lo = 0;
-  let hi = nodes.length - 1;
+  let hi = items.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    const s = nodes[mid].range.startOffset;
-    if (s === start) return nodes[mid];
+    const s = startOf(items[mid]);
+    if (s === start) return items[mid];
     if (s < start) lo = mid + 1;
     else hi = mid - 1;
   }
@@ -181,4 +170,8 @@ function samePath(a: KeyPath, b: KeyPath): boolean {
   if (a.length !== b.length) return false;
   for (let i = a.length - 1; i >= 0; i--) if (a[i] !== b[i]) return false;
   return true;
+}
+
+function startOfNode(node: Node): number {
+  return node.range.startOffset;
 }

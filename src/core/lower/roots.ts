@@ -5,6 +5,7 @@ import type { Node as TsNode } from 'web-tree-sitter';
 import type { KeyPath, Node, Opaque, Str } from '../model';
 import { checkBudget } from '../budget';
 import type { LowerContext } from './context';
+import { lastAtOrBefore } from '../text';
 import { attachEmbedded, type OffsetMap } from './embedded';
 
 /**
@@ -103,13 +104,7 @@ export function joinPieces(pieces: Array<{ value: string; map: OffsetMap }>): { 
   return {
     value,
     map: (i) => {
-      let lo = 0;
-      let hi = starts.length - 1;
-      while (lo < hi) {
-        const mid = (lo + hi + 1) >> 1;
-        if (starts[mid] <= i) lo = mid;
-        else hi = mid - 1;
-      }
+      const lo = lastAtOrBefore(starts, i);
       // An index past a piece's end (the end of the whole string) maps to that piece's end.
       const p = pieces[lo] ?? last;
       return p.map(i - starts[lo]);
