@@ -69,7 +69,7 @@ function parseOrFail(text: string, which: string, errors: string[], cache: Analy
   if (!parsed) {
     if (!tools.parseRules) throw new NeedsFullAnalysis();
     try {
-      parsed = { config: tools.parseRules(text.replace(/^\uFEFF/, ''), which) };
+      parsed = { config: span(`parse rules ${which}`, () => tools.parseRules!(text.replace(/^\uFEFF/, ''), which)) };
     } catch (err) {
       parsed = { error: (err as Error).message };
     }
@@ -158,7 +158,7 @@ export async function runReview(input: ReviewInput, tools: ReviewTools, opts: Re
     if (!tools.analyze || !tools.resolve || !tools.weakenings) throw new NeedsFullAnalysis();
   }
   if (needs.length && tools.analyze && tools.resolve) {
-    const resolved = tools.resolve(targetConfig ?? {}, input.targetRules ? path.join(input.root, RULES_FILE) : '');
+    const resolved = span('resolve rules', () => tools.resolve!(targetConfig ?? {}, input.targetRules ? path.join(input.root, RULES_FILE) : ''));
     // Grammars load side by side; each group of files (by extension: one grammar) is analysed as
     // soon as its grammars are ready, so small grammars' files do not wait for a large one.
     // Files are still analysed one at a time, and errors reported in the original order.

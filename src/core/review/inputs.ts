@@ -30,6 +30,7 @@ import { RULES_FILE } from '../rules-file';
 import type { RecordFile } from './policy';
 import { AUTHOR_IDENT_ARGS, rawDiffArgs, STAGED_DIFF_ARGS, STAGED_LS_ARGS, type PreListed } from './prelisted';
 import { APPROVALS_DIR } from './record';
+import { mark, span } from '../trace';
 
 export interface Blob {
   id: string;
@@ -129,8 +130,8 @@ function checked(args: string[], run: GitRun): Buffer {
  * GIT_AUTHOR_* exports when git would take them verbatim (else `git var`, alongside).
  */
 export async function stagedInput(cwd: string, env?: NodeJS.ProcessEnv, opts: StagedOptions = {}): Promise<ReviewInput> {
-  const quick = repoPathsFromDotGit(cwd, env ?? process.env);
-  const reader = new ObjectReader(cwd, env);
+  const quick = span('repo paths', () => repoPathsFromDotGit(cwd, env ?? process.env));
+  const reader = span('start cat-file', () => new ObjectReader(cwd, env));
   try {
     return await stagedWith(reader, quick, cwd, env, opts);
   } catch (err) {
@@ -158,6 +159,7 @@ async function stagedWith(reader: ObjectReader, quick: RepoPaths | undefined, cw
         (err: Error) => err,
       ),
   ]);
+  mark('listing gathered');
   let repo = quick;
   if (!repo) {
     const lines = revs!.stdout.toString('utf8').split('\n');
