@@ -64,18 +64,12 @@ export const verifyCommand: Command = {
       );
     } else {
       const lines = [`foureyes verify ${from ? from.slice(0, 12) : '(root)'}..${to.slice(0, 12)}: ${input.commits.length} commit(s)`];
-      lines.push(outcomeText(outcome, stateLabel, 'foureyes request --staged (on the branch), then commit the approval').trimEnd());
+      lines.push(outcomeText(outcome, stateLabel, 'foureyes request --staged (on the branch), then commit the approval', { breakGlassBlocks: !values['allow-break-glass'] }).trimEnd());
       for (const b of breakGlass) {
         const r = b.record!;
         lines.push(`BREAK-GLASS: ${b.path} by ${r.author} at ${r.createdAt}: "${r.kind === 'break-glass' ? r.reason : ''}" (${r.findings.length} finding(s) unreviewed)`);
       }
-      if (unreviewed.length) {
-        lines.push(
-          values['allow-break-glass']
-            ? `${unreviewed.length} finding(s) let through by break-glass without review (accepted: --allow-break-glass)`
-            : `${unreviewed.length} finding(s) let through by break-glass still need a senior's approval (break-glass is not an approval; --allow-break-glass accepts it)`,
-        );
-      }
+      if (unreviewed.length && values['allow-break-glass']) lines.push(`${unreviewed.length} finding(s) let through by break-glass without review (accepted: --allow-break-glass)`);
       for (const b of bypassed) lines.push(`bypassed the hook: ${b.commit.slice(0, 12)} "${b.subject}" (${b.findings} unapproved finding(s)${b.errors ? `, ${b.errors} error(s)` : ''} when committed)`);
       io.stdout(lines.join('\n') + '\n');
     }
