@@ -109,8 +109,8 @@ describe('approval attacks (policy, records, SSHSIG)', function () {
       refusedAsInexact(pretty.trimEnd() + '\n\n');
       refusedAsInexact(pretty.replace('"version": 2', '"version": 2.0'));
       refusedAsInexact(pretty.replace('"kind": "approval"', '"kind": "\\u0061pproval"'));
-      const { version, ...rest } = JSON.parse(pretty);
-      refusedAsInexact(JSON.stringify({ ...rest, version }, null, 2) + '\n');
+      const { author, ...rest } = JSON.parse(pretty);
+      refusedAsInexact(JSON.stringify({ ...rest, author }, null, 2) + '\n');
     });
 
     it('accepts the file with CRLF line ends (git may convert them) and the compact canonical (token) form', () => {
