@@ -205,4 +205,33 @@ describe('e2e: approvals bound to the repository', function () {
     assert.equal(v.code, 1);
     assert.match(v.stdout, /this clone is shallow/);
   });
+
+  it('verify counts a Co-authored-by trailer as an author: the co-author cannot be the approver', () => {
+    const keys = seniors();
+    const a = project(keys, 'project a\n');
+    const start = a.git('rev-parse', 'HEAD').trim();
+    a.write('config/prod.json', MARK_HIGH);
+    a.git('add', '.');
+    assert.equal(a.cli(['approve', '--staged', '--note', 'ok', '--key', keys.alice]).code, 0);
+    // The hook cannot see the message yet; CI reads the trailer.
+    assert.equal(a.commit('pairing', '-m', 'Co-authored-by: Alice <ALICE@example.com>').code, 0);
+    const v = a.cli(['verify', '--range', `${start}..HEAD`]);
+    assert.equal(v.code, 1, v.stdout);
+    assert.match(v.stdout, /the reviewer is the author of the change \(four eyes\)/);
+  });
+
+  it('the hook reads approvals from the index: an approval only in the working tree does not count', () => {
+    const keys = seniors();
+    const a = project(keys, 'project a\n');
+    a.write('config/prod.json', MARK_HIGH);
+    a.git('add', '.');
+    assert.equal(a.cli(['approve', '--staged', '--note', 'ok', '--key', keys.alice]).code, 0);
+    const [file] = approvals(a);
+    a.git('rm', '-q', '--cached', file);
+    const blocked = a.commit('unstaged approval');
+    assert.equal(blocked.code, 1);
+    assert.match(blocked.stderr, /config\/prod\.json:1/);
+    a.git('add', file);
+    assert.equal(a.commit('staged approval').code, 0);
+  });
 });
