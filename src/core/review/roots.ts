@@ -51,6 +51,49 @@ function writeCached(file: string, roots: string[]): void {
   }
 }
 
+/** How many recent commits are looked at for a cached ancestor before walking all history. */
+const NEARBY = 64;
+
+/**
+ * The roots of `commit` from the cache entries of its recent ancestors: a commit's roots are the
+ * union of its parents' (itself when it has none). Lists the last NEARBY commits with their
+ * parents; undefined when some parent is neither among them nor cached (then history is walked).
+ */
+function fromNearbyEntries(cwd: string, commonDir: string, commit: string, env?: NodeJS.ProcessEnv): string[] | undefined {
+  const r = gitRaw(['--no-replace-objects', 'rev-list', '--parents', `--max-count=${NEARBY}`, commit, '--'], { cwd, env });
+  if (r.code !== 0) return undefined;
+  const parents = new Map<string, string[]>();
+  for (const line of r.stdout.toString('utf8').split('\n')) {
+    const [c, ...ps] = line.split(' ').filter(Boolean);
+    if (c && isObjectId(c) && ps.every(isObjectId)) parents.set(c, ps);
+  }
+  const memo = new Map<string, string[] | undefined>();
+  const rootsOf = (c: string, depth: number): string[] | undefined => {
+    if (memo.has(c)) return memo.get(c);
+    let out: string[] | undefined = depth > 0 ? readCached(cacheFile(commonDir, c)) : undefined;
+    const ps = parents.get(c);
+    if (!out && ps && depth < NEARBY) {
+      if (!ps.length) out = [c];
+      else {
+        const all = new Set<string>();
+        for (const p of ps) {
+          const got = rootsOf(p, depth + 1);
+          if (!got) {
+            out = undefined;
+            all.clear();
+            break;
+          }
+          got.forEach((x) => all.add(x));
+          out = [...all].sort();
+        }
+      }
+    }
+    memo.set(c, out);
+    return out;
+  };
+  return rootsOf(commit, 0);
+}
+
 /**
  * The root commits reachable from `commit` (sorted). Replace refs are ignored so the answer
  * depends on the commit id alone; a shallow clone is refused, since its cut-off commits
@@ -65,6 +108,11 @@ export function rootCommits(cwd: string, commonDir: string, rev: string, env?: N
   const file = cacheFile(commonDir, commit);
   const cached = readCached(file);
   if (cached) return cached;
+  const near = fromNearbyEntries(cwd, commonDir, commit, env);
+  if (near) {
+    writeCached(file, near);
+    return near;
+  }
   const r = gitRaw(['--no-replace-objects', 'rev-list', '--max-parents=0', commit, '--'], { cwd, env });
   const roots = r.code === 0 ? r.stdout.toString('utf8').split('\n').filter(Boolean).sort() : [];
   if (r.code !== 0 || !roots.length || !roots.every(isObjectId)) {
