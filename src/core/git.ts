@@ -411,10 +411,6 @@ export function authorFromEnv(env: NodeJS.ProcessEnv): Ident | undefined {
   return { name, email };
 }
 
-export async function authorIdentAsync(cwd: string, env?: NodeJS.ProcessEnv): Promise<Ident> {
-  return authorFromEnv(env ?? process.env) ?? parseIdent((await gitAsync(['var', 'GIT_AUTHOR_IDENT'], { cwd, env })).toString('utf8'));
-}
-
 export function configGet(cwd: string, key: string, env?: NodeJS.ProcessEnv): string | undefined {
   const r = gitRaw(['config', '--get', key], { cwd, env });
   if (r.code === 1) return undefined;

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
-  authorIdentAsync,
+  authorFromEnv,
   commitPaths,
   commitsInRange,
   EMPTY_TREE,
@@ -11,8 +11,8 @@ import {
   gitRaw,
   gitRawAsync,
   GitError,
-  lsFilesArgs,
   lsTree,
+  parseIdent,
   parseLsFiles,
   parseRawDiff,
   readObjects,
@@ -28,6 +28,7 @@ import {
 } from '../git';
 import { RULES_FILE } from '../rules-file';
 import type { RecordFile } from './policy';
+import { AUTHOR_IDENT_ARGS, rawDiffArgs, STAGED_DIFF_ARGS, STAGED_LS_ARGS, type PreListed } from './prelisted';
 import { APPROVALS_DIR } from './record';
 import { repoBinding, type RepoBinding } from './roots';
 
@@ -79,6 +80,8 @@ export interface StagedOptions {
    * and the caller may start other work (loading the analyser) while git reads them.
    */
   prefetch?(listing: StagedListing): string[];
+  /** Listing output git already produced (the hook's runner); what is missing here is asked for. */
+  prelisted?: PreListed;
 }
 
 export class ReviewInputError extends Error {}
@@ -115,10 +118,6 @@ function rulesBlob(id: string | undefined, blobs: Map<string, Buffer | undefined
   return b ? { id, text: b.toString('utf8') } : undefined;
 }
 
-const RAW_DIFF = ['diff', '--cached', '--raw', '-z', '--no-abbrev', '-M', '--no-ext-diff', '--no-textconv'];
-// Paths must be repo-relative whatever the cwd: diff.relative would make them cwd-relative.
-const NOT_RELATIVE = ['-c', 'diff.relative=false'];
-
 function checked(args: string[], run: GitRun): Buffer {
   if (run.code !== 0) throw new GitError(args, run.code, run.stderr);
   return run.stdout;
@@ -146,15 +145,21 @@ export async function stagedInput(cwd: string, env?: NodeJS.ProcessEnv, opts: St
 async function stagedWith(reader: ObjectReader, quick: RepoPaths | undefined, cwd: string, env: NodeJS.ProcessEnv | undefined, opts: StagedOptions): Promise<ReviewInput> {
   const revArgs = ['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-common-dir'];
   // Without a revision, `diff --cached` compares with HEAD, or shows everything staged on an unborn branch.
-  const diffArgs = [...NOT_RELATIVE, ...RAW_DIFF, '--'];
-  const lsArgs = lsFilesArgs([RULES_FILE, APPROVALS_DIR]);
+  const diffArgs = STAGED_DIFF_ARGS;
+  const lsArgs = STAGED_LS_ARGS;
   const headRulesName = `HEAD:${RULES_FILE}`;
   reader.ask(['HEAD^{commit}', headRulesName]);
+  const pre = opts.prelisted ?? {};
+  const fromEnv = authorFromEnv(env ?? process.env);
   const [revs, diff, listed, who] = await Promise.all([
     quick ? undefined : gitRawAsync(revArgs, { cwd, env }),
-    gitRawAsync(diffArgs, { cwd, env }),
-    gitRawAsync(lsArgs, { cwd, env }),
-    authorIdentAsync(cwd, env).catch((err: Error) => err),
+    pre.diff ?? gitRawAsync(diffArgs, { cwd, env }),
+    pre.ls ?? gitRawAsync(lsArgs, { cwd, env }),
+    fromEnv ??
+      (pre.ident ? Promise.resolve(pre.ident.stdout) : gitAsync(AUTHOR_IDENT_ARGS, { cwd, env })).then(
+        (out) => parseIdent(out.toString('utf8')),
+        (err: Error) => err,
+      ),
   ]);
   let repo = quick;
   if (!repo) {
@@ -180,7 +185,7 @@ async function stagedWith(reader: ObjectReader, quick: RepoPaths | undefined, cw
     .filter((s) => /^[0-9a-f]{40,64}$/.test(s));
   const [objects, otherParents] = await Promise.all([
     reader.read(),
-    Promise.all(mergeHeads.map(async (mh) => new Map(parseRawDiff(await gitAsync([...NOT_RELATIVE, ...RAW_DIFF, mh, '--'], { cwd, env })).map((c) => [c.path, c])))),
+    Promise.all(mergeHeads.map(async (mh) => new Map(parseRawDiff(await gitAsync(rawDiffArgs(mh), { cwd, env })).map((c) => [c.path, c])))),
   ]);
   const head = objects.get('HEAD^{commit}');
   const blobs = new Map([...objects].map(([k, v]) => [k, v?.data]));
