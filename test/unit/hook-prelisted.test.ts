@@ -21,7 +21,7 @@ function runGroup(repo: TempRepo, env: NodeJS.ProcessEnv = repo.env): Buffer {
 
 /** The parts of an input that are data (functions and the object map compared separately). */
 function comparable(i: ReviewInput): unknown {
-  return { ...i, authorsOf: i.authorsOf('x'), blobs: undefined, env: undefined };
+  return { ...i, authorsOf: i.authorsOf('x'), blobs: undefined, env: undefined, repository: i.repository.roots() };
 }
 
 describe('hook runner: the staged listing handed over on stdin', function () {

@@ -53,6 +53,8 @@ export interface ReviewOptions {
   version: string;
   /** Where the analysis cache lives; undefined disables it. */
   cacheDir?: string;
+  /** Check every approval's repository binding (default: in range mode), not only those that could count. */
+  bindAll?: boolean;
 }
 
 /** How a staged check names the rules file at HEAD and in the index (in messages and cache keys). */
@@ -258,7 +260,16 @@ export async function runReview(input: ReviewInput, tools: ReviewTools, opts: Re
     });
   }
 
-  const result = span('policy', () => evaluatePolicy({ findings, records: input.records, policy, authorsOf: input.authorsOf, now: opts.now ?? new Date() }));
+  const result = span('policy', () => evaluatePolicy({
+      findings,
+      records: input.records,
+      policy,
+      authorsOf: input.authorsOf,
+      now: opts.now ?? new Date(),
+      repository: input.repository,
+      bindAll: opts.bindAll ?? input.mode === 'range',
+    }),
+  );
   errors.unshift(...result.errors.filter((e) => !errors.includes(e)));
   for (const r of result.findings) {
     if (r.state === 'break-glass') info.push(`break-glass record ${r.coveredBy[0]?.slice(0, 12)} lets ${r.finding.path}:${r.finding.range.startLine} through without review`);

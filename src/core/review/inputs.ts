@@ -30,6 +30,7 @@ import { RULES_FILE } from '../rules-file';
 import type { RecordFile } from './policy';
 import { AUTHOR_IDENT_ARGS, rawDiffArgs, STAGED_DIFF_ARGS, STAGED_LS_ARGS, type PreListed } from './prelisted';
 import { APPROVALS_DIR } from './record';
+import { repoBinding, type RepoBinding } from './roots';
 import { mark, span } from '../trace';
 
 export interface Blob {
@@ -59,6 +60,8 @@ export interface ReviewInput {
   /** Human-readable description of the author(s), for messages. */
   author: string;
   commits: CommitInfo[];
+  /** The repository approvals must be made for (root commits, computed only when asked). */
+  repository: RepoBinding;
   /** Blob contents already read while gathering (the hook's prefetch); `readBlobs` asks git only for the rest. */
   blobs?: Map<string, Buffer | undefined>;
 }
@@ -190,6 +193,7 @@ async function stagedWith(reader: ObjectReader, quick: RepoPaths | undefined, cw
   const blobs = new Map([...objects].map(([k, v]) => [k, v?.data]));
   const records = recordEntries.map((e) => ({ path: e.path, mode: e.mode, text: e.type === 'blob' ? (blobs.get(e.object)?.toString('utf8') ?? '') : '' }));
   const headRules = head?.type === 'commit' ? objects.get(headRulesName) : undefined;
+  const base = head?.type === 'commit' ? head.id : EMPTY_TREE;
   return {
     cwd: root,
     root,
@@ -197,7 +201,7 @@ async function stagedWith(reader: ObjectReader, quick: RepoPaths | undefined, cw
     commonDir,
     env,
     mode: 'staged',
-    base: head?.type === 'commit' ? head.id : EMPTY_TREE,
+    base,
     target: 'index',
     changes,
     otherParents,
@@ -207,6 +211,7 @@ async function stagedWith(reader: ObjectReader, quick: RepoPaths | undefined, cw
     authorsOf: () => (who.email ? [who.email] : []),
     author: who.email ? `${who.name} <${who.email}>` : who.name,
     commits: [],
+    repository: repoBinding(root, commonDir, base, env),
     blobs: new Map(prefetched.map((id) => [id, blobs.get(id)])),
   };
 }
@@ -223,7 +228,7 @@ export function rangeInput(cwd: string, from: string | undefined, to: string, en
     if (c.parents.length > 1) continue;
     for (const p of commitPaths(top, c, env)) {
       if (!authors.has(p)) authors.set(p, new Set());
-      authors.get(p)!.add(c.author.email.toLowerCase());
+      for (const who of [c.author.email, ...(c.coAuthors ?? [])]) authors.get(p)!.add(who.toLowerCase());
     }
   }
   const baseRules = from ? lsTree(top, from, RULES_FILE, env).find((e) => e.path === RULES_FILE) : undefined;
@@ -248,13 +253,14 @@ export function rangeInput(cwd: string, from: string | undefined, to: string, en
     authorsOf: (p) => [...(authors.get(p) ?? [])],
     author: everyone.join(', ') || 'nobody',
     commits,
+    repository: repoBinding(top, repo.commonDir, to, env),
   };
 }
 
 /** One commit against its first parent, as the hook would have seen it. */
 export function commitInput(cwd: string, commit: CommitInfo, env?: NodeJS.ProcessEnv): ReviewInput {
   const input = rangeInput(cwd, commit.parents[0], commit.id, env);
-  return { ...input, authorsOf: () => [commit.author.email], author: commit.author.email, commits: [commit] };
+  return { ...input, authorsOf: () => [commit.author.email, ...(commit.coAuthors ?? [])], author: commit.author.email, commits: [commit] };
 }
 
 export async function readBlobs(input: ReviewInput, ids: string[]): Promise<Map<string, Buffer | undefined>> {
