@@ -2,13 +2,16 @@
 // when it can, and loads the full CLI (parsers, detectors) only when something must be analysed.
 import * as path from 'node:path';
 import { readFileSync } from 'node:fs';
-import { analysisVersion, cacheDirFor, NeedsFullAnalysis, runReview, uncachedChanges, type ReviewTools } from '../core/review/engine';
-import { stagedInput, type StagedListing } from '../core/review/inputs';
+import { analysisVersion, cacheDirFor, NeedsFullAnalysis, runReview, uncachedChanges, type ReviewOptions, type ReviewOutcome, type ReviewTools } from '../core/review/engine';
+import { stagedInput, type ReviewInput, type StagedListing } from '../core/review/inputs';
 import { parsePrelisted, type PreListed } from '../core/review/prelisted';
 import { outcomeText } from '../core/review/report';
 import type { ReviewedFinding } from '../core/review/policy';
 import { mark, span, spanAsync } from '../core/trace';
+import { killServer, runtimeIdentity, serverOffReason, startServer, stopServer } from '../core/analysis-server-state';
+import { serveAnalysis, type ServerAnalyser } from './analysis-server';
 import { requireWithCodeCache, type CachedModule } from './code-cache';
+import { ServerSession, serverReviewTools, ServerUnavailable } from './server-client';
 import { processIO, type CliIO } from './io';
 import { VERSION } from './version';
 
@@ -27,6 +30,10 @@ interface FullCli {
 }
 
 let loaded: CachedModule<FullCli> | undefined;
+/** The server process writes no code cache: it runs under other V8 flags than the hook. */
+let serving = false;
+/** The connection to the repository's warm analysis server, opened once the cache probe misses. */
+let server: ServerSession | undefined;
 
 function loadCli(): FullCli {
   if (!loaded) {
@@ -41,18 +48,22 @@ function loadCli(): FullCli {
  * Once git has listed the staged change: the blobs the cache cannot answer for are read in the
  * same `cat-file`, and while git reads them the analyser is loaded and its grammars compiled.
  */
-function prefetcher(version: string): (listing: StagedListing) => string[] {
+function prefetcher(version: string, io: CliIO, useServer: boolean): (listing: StagedListing) => string[] {
   return (listing) => {
     const missing = span('cache probe', () => uncachedChanges(listing, version));
     if (!missing.length) return [];
-    // After this tick, so the blob names reach git before the event loop is busy loading.
-    setImmediate(() => {
+    const prepare = () => {
       try {
         void loadCli().fullReviewTools.prepare?.(missing.map((c) => c.path));
       } catch {
         // Loading again on the analysis path reports the error there.
       }
-    });
+    };
+    // With a server to ask, the analyser is loaded here only once connecting has failed.
+    server = useServer ? ServerSession.open(listing.commonDir, io.cwd) : undefined;
+    // After this tick, so the blob names reach git before the event loop is busy loading.
+    if (server) server.ready().catch(() => setImmediate(prepare));
+    else setImmediate(prepare);
     return missing.flatMap((c) => [c.oldBlob, c.newBlob]);
   };
 }
@@ -77,17 +88,64 @@ const WARM_SAMPLES: Record<string, string> = {
  * and after sides) and writes the code cache, so even the first commit after an install starts
  * from compiled code. Exit 0 whether or not the cache could be written.
  */
-async function warmCodeCache(): Promise<number> {
-  const tools = loadCli().fullReviewTools;
-  const rules = tools.resolve!({}, '');
+async function analyseSamples(analyser: ServerAnalyser): Promise<void> {
+  const rules = analyser.resolve({}, '');
   for (const [file, text] of Object.entries(WARM_SAMPLES)) {
     try {
-      await tools.analyze!({ path: `warm/${file}`, before: Buffer.from(text.replace(/example/g, 'example-before')), after: Buffer.from(text) }, rules);
+      await analyser.analyze({ path: `warm/${file}`, before: Buffer.from(text.replace(/example/g, 'example-before')), after: Buffer.from(text) }, rules);
     } catch {
       // Warming is an optimisation: a sample that fails only leaves its code uncached.
     }
   }
+}
+
+function fullAnalyser(): ServerAnalyser {
+  const tools = loadCli().fullReviewTools;
+  return { analyze: tools.analyze!, resolve: tools.resolve! };
+}
+
+async function warmCodeCache(): Promise<number> {
+  await analyseSamples(fullAnalyser());
   return 0;
+}
+
+/** Rounds of samples a new server analyses before it listens, so V8 has optimised the hot code. */
+const SERVER_WARM_ROUNDS = 6;
+
+/** `hook.js --serve <git-common-dir>`: the warm analysis server (`analysis-server.ts`). */
+function serve(commonDir: string | undefined, io: CliIO): Promise<number> {
+  serving = true;
+  if (!commonDir) return Promise.resolve(2);
+  return serveAnalysis({
+    commonDir: path.resolve(commonDir),
+    runtimeDir: __dirname,
+    version: analysisVersion(VERSION, io.env),
+    env: io.env,
+    load: fullAnalyser,
+    warm: async (analyser) => {
+      for (let i = 0; i < SERVER_WARM_ROUNDS; i++) await analyseSamples(analyser);
+    },
+  });
+}
+
+/**
+ * The review with analysis handed to the server; undefined when the server could not give it
+ * (then the caller analyses in process). A server that answered wrongly is stopped, one that
+ * hangs is killed, so the next commit starts a fresh one.
+ */
+async function reviewViaServer(session: ServerSession, input: ReviewInput, opts: ReviewOptions, io: CliIO): Promise<ReviewOutcome | undefined> {
+  const runtime = runtimeIdentity(__dirname);
+  if (!runtime) return undefined;
+  try {
+    return await spanAsync('review (server)', () => runReview(input, serverReviewTools(session, { version: opts.version, runtime, env: io.env }), opts));
+  } catch (err) {
+    mark(`server not used: ${(err as Error).message || (err as Error).constructor.name}`);
+    if (err instanceof ServerUnavailable && err.action === 'kill') killServer(input.commonDir);
+    if (err instanceof ServerUnavailable && err.action === 'replace') stopServer(input.commonDir);
+    return undefined;
+  } finally {
+    session.close();
+  }
 }
 
 const LISTED_ON_STDIN = '--listed-on-stdin';
@@ -103,25 +161,36 @@ function readPrelisted(): PreListed | undefined {
 
 async function hookMain(args: string[], io: CliIO): Promise<number> {
   if (args[0] === '--warm-code-cache') return warmCodeCache();
+  if (args[0] === '--serve') return serve(args[1], io);
   const prelisted = args.includes(LISTED_ON_STDIN) ? readPrelisted() : undefined;
   const argv = args.filter((a) => a !== LISTED_ON_STDIN);
   if (argv[0] !== 'check' || !argv.includes('--staged') || argv.some((a) => a.startsWith('--format'))) return loadCli().main(argv, io);
   try {
     const now = io.env.FOUREYES_NOW && !Number.isNaN(Date.parse(io.env.FOUREYES_NOW)) ? new Date(io.env.FOUREYES_NOW) : new Date();
     const version = analysisVersion(VERSION, io.env);
-    const input = await spanAsync('staged input', () => stagedInput(io.cwd, io.env, { prefetch: prefetcher(version), prelisted }));
-    const opts = { version, cacheDir: cacheDirFor(input), now };
-    let outcome;
+    const useServer = !serverOffReason(io.env);
+    const input = await spanAsync('staged input', () => stagedInput(io.cwd, io.env, { prefetch: prefetcher(version, io, useServer), prelisted }));
+    const opts: ReviewOptions = { version, cacheDir: cacheDirFor(input), now };
+    let outcome: ReviewOutcome | undefined;
+    let analysedHere = false;
     try {
       outcome = await spanAsync('review (cache)', () => runReview(input, {}, opts));
     } catch (err) {
       if (!(err instanceof NeedsFullAnalysis)) throw err;
-      // Something was never analysed: the same inputs go to the full analyser, no second git round.
-      const tools = loadCli().fullReviewTools;
-      outcome = await spanAsync('review (analysis)', () => runReview(input, tools, opts));
+      // Something was never analysed: the warm server if there is one, else the full analyser
+      // here, with the same inputs and no second git round.
+      if (server) outcome = await reviewViaServer(server, input, opts, io);
+      if (!outcome) {
+        analysedHere = true;
+        const tools = loadCli().fullReviewTools;
+        outcome = await spanAsync('review (analysis)', () => runReview(input, tools, opts));
+      }
     }
+    server?.close();
     const blocked = outcome.errors.length > 0 || outcome.blocking.length > 0;
     (blocked ? io.stderr : io.stdout)(outcomeText(outcome, label, 'foureyes request --staged'));
+    // Next time, content never seen before goes to a warm process (it exits after 5 idle minutes).
+    if (analysedHere && useServer) span('start server', () => startServer(input.commonDir, __dirname, process.execPath, io.env));
     return blocked ? 1 : 0;
   } catch (err) {
     io.stderr(`foureyes: cannot check the staged change, so the commit is blocked (fail closed): ${(err as Error).message}\n`);
@@ -135,7 +204,7 @@ hookMain(process.argv.slice(2), io).then(
   (code) => {
     process.exitCode = code;
     // After the answer is out: the cache then holds every function this run compiled.
-    if (loaded) span('save code cache', () => loaded!.saveIfNeeded());
+    if (loaded && !serving) span('save code cache', () => loaded!.saveIfNeeded());
   },
   (err: unknown) => {
     process.stderr.write(`foureyes: internal error in the hook, commit blocked: ${err instanceof Error ? err.message : String(err)}\n`);

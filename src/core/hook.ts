@@ -3,6 +3,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { serverStatus, stopServer, type ServerStatus } from './analysis-server-state';
 import { configGet, gitRaw, GitError } from './git';
 import { frameMarkerPrintf, PRELISTED_COMMANDS } from './review/prelisted';
 
@@ -127,6 +128,8 @@ export function installRuntime(loc: HookLocations, distDir: string, nodePath: st
   if (existsSync(loc.runtimeDir)) renameSync(loc.runtimeDir, old);
   renameSync(tmp, loc.runtimeDir);
   rmSync(old, { recursive: true, force: true });
+  // A server of the replaced runtime would notice within seconds; this is sooner.
+  stopServer(loc.commonDir);
 }
 
 /**
@@ -214,6 +217,8 @@ export function uninstallHook(loc: HookLocations): string[] {
       done.push(`removed ${loc.hookFile}`);
     }
   }
+  const stopped = stopServer(loc.commonDir);
+  if (stopped) done.push(`stopped the analysis server (pid ${stopped})`);
   if (existsSync(loc.runtimeDir)) {
     rmSync(loc.runtimeDir, { recursive: true, force: true });
     done.push(`removed ${loc.runtimeDir}`);
@@ -228,6 +233,8 @@ export interface HookStatus {
   savedHook?: string;
   runtimeVersion?: string;
   nodePath?: string;
+  /** The warm analysis server, when one is running for this repository. */
+  server?: ServerStatus;
   problems: string[];
 }
 
@@ -250,5 +257,5 @@ export function hookStatus(loc: HookLocations): HookStatus {
   }
   if (nodePath && !existsSync(nodePath)) problems.push(`recorded node ${nodePath} no longer exists; the hook falls back to node on PATH`);
   const saved = loc.hookFile + SAVED_SUFFIX;
-  return { installed, hookFile: file, husky: !!loc.huskyFile, savedHook: existsSync(saved) ? saved : undefined, runtimeVersion, nodePath, problems };
+  return { installed, hookFile: file, husky: !!loc.huskyFile, savedHook: existsSync(saved) ? saved : undefined, runtimeVersion, nodePath, server: serverStatus(loc.commonDir), problems };
 }

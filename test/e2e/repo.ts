@@ -27,6 +27,8 @@ export class TempRepo {
       GIT_CONFIG_NOSYSTEM: '1',
       GIT_CONFIG_GLOBAL: path.join(this.home, '.gitconfig'),
       FOUREYES_TEST_DETECTOR: '1',
+      // No warm analysis server outlives a test unless the test asks for one (and stops it).
+      FOUREYES_DAEMON: '0',
       NO_COLOR: '1',
       LANG: 'C.UTF-8',
     };

@@ -1,5 +1,6 @@
 // `foureyes hook install | uninstall | status`.
 import * as path from 'node:path';
+import { serverOffReason, startServer } from '../../core/analysis-server-state';
 import { hookLocations, hookStatus, installHook, uninstallHook, warmRuntime } from '../../core/hook';
 import { EXIT_FINDINGS, EXIT_OK, UsageError, type Command } from '../io';
 import { parseCommandArgs } from '../options';
@@ -19,6 +20,8 @@ export const hookCommand: Command = {
       const nodePath = values.node ?? process.execPath;
       const r = installHook(loc, { distDir, nodePath, version: VERSION });
       warmRuntime(loc, nodePath);
+      // The first commit then finds a warm analyser already (FOUREYES_DAEMON=0 or CI: none).
+      startServer(loc.commonDir, loc.runtimeDir, nodePath, io.env);
       io.stdout(`foureyes: pre-commit hook installed in ${r.hookFile}${r.husky ? ' (husky)' : ''}${r.savedHook ? `; the previous hook is kept as ${r.savedHook} and still runs first` : ''}\nfoureyes: runtime ${VERSION} copied to ${r.runtimeDir}\n`);
       return EXIT_OK;
     }
@@ -34,6 +37,9 @@ export const hookCommand: Command = {
         io.stdout(`hook: ${s.installed ? 'installed' : 'not installed'} (${s.hookFile}${s.husky ? ', husky' : ''})\n`);
         if (s.runtimeVersion) io.stdout(`runtime: ${s.runtimeVersion}${s.nodePath ? `, node ${s.nodePath}` : ''}\n`);
         if (s.savedHook) io.stdout(`previous hook kept: ${s.savedHook}\n`);
+        const off = serverOffReason(io.env);
+        if (s.server) io.stdout(`analysis server: running, pid ${s.server.pid}, version ${s.server.version}, idle ${s.server.idleSeconds} s\n`);
+        else io.stdout(`analysis server: not running${off ? ` (${off})` : ''}\n`);
         for (const p of s.problems) io.stdout(`problem: ${p}\n`);
       }
       return s.installed && !s.problems.length ? EXIT_OK : EXIT_FINDINGS;

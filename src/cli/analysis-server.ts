@@ -1,0 +1,230 @@
+// The warm analysis server (`hook.js --serve <git-common-dir>`): one per repository and runtime,
+// started detached by the hook or `hook install`, holding the loaded analyser and compiled
+// grammars so a commit of content never analysed before does not pay for a cold process. It
+// only analyses; policy, approvals and the verdict stay in the hook. See docs/review.md.
+import { execFile } from 'node:child_process';
+import { chmodSync, existsSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import * as net from 'node:net';
+import * as path from 'node:path';
+import type { AnalysisResult } from '../core/analyze';
+import type { ResolvedRules, RulesConfig } from '../core/rules';
+import {
+  ensurePrivateDir,
+  pidAlive,
+  readServerLock,
+  runtimeIdentity,
+  SERVER_SOCKET,
+  serverDir,
+  serverLockFile,
+  serverOffByConfig,
+  type ServerLock,
+} from '../core/analysis-server-state';
+import { frame, FrameReader, type AnalyzeRequest, type ServerResponse } from './server-protocol';
+
+export interface ServerAnalyser {
+  analyze(change: { path: string; before: Buffer | null; after: Buffer }, rules: ResolvedRules): Promise<AnalysisResult>;
+  resolve(config: RulesConfig, source: string): ResolvedRules;
+}
+
+export interface ServeOptions {
+  commonDir: string;
+  runtimeDir: string;
+  /** `analysisVersion` this process analyses for. */
+  version: string;
+  env: NodeJS.ProcessEnv;
+  /** Loads the analyser (the full CLI bundle). */
+  load(): ServerAnalyser;
+  /** Runs the analyser over samples so the first request meets compiled, optimised code. */
+  warm(analyser: ServerAnalyser): Promise<void>;
+}
+
+const IDLE_MS = 5 * 60_000;
+const CHECK_MS = 2_000;
+/** Git's configuration is asked once per this many checks (one git process). */
+const CONFIG_EVERY = 8;
+/** Restarting now and then keeps memory bounded whatever the analyser retains. */
+const MAX_REQUESTS = 2_000;
+const MAX_HEAP_BYTES = 768 * 1024 * 1024;
+const LOCK_WAIT_MS = 3_000;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+function envMs(value: string | undefined, fallback: number): number {
+  const n = Number(value);
+  return value && Number.isFinite(n) && n > 0 ? n : fallback;
+}
+
+/**
+ * Takes the lock file (created exclusively). A live server of the same version and runtime keeps
+ * it and this one leaves; a live one of another version is given a moment to exit (it does after
+ * answering "mismatch"); a lock of a dead process is removed.
+ */
+async function takeLock(commonDir: string, me: ServerLock): Promise<boolean> {
+  const file = serverLockFile(commonDir);
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (let attempt = 0; attempt < 100; attempt++) {
+    try {
+      writeFileSync(file, JSON.stringify(me), { flag: 'wx', mode: 0o600 });
+      return true;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') return false;
+    }
+    const held = readServerLock(commonDir);
+    if (held && pidAlive(held.pid)) {
+      if ((held.version === me.version && held.runtime === me.runtime) || Date.now() > deadline) return false;
+      await sleep(50);
+      continue;
+    }
+    if (!held && Date.now() < deadline) {
+      // Unreadable: possibly being written by a server starting right now; look again shortly.
+      await sleep(50);
+      if (readServerLock(commonDir)) continue;
+    }
+    rmSync(file, { force: true });
+  }
+  return false;
+}
+
+export async function serveAnalysis(opts: ServeOptions): Promise<number> {
+  const { commonDir, runtimeDir, env } = opts;
+  const dir = serverDir(commonDir);
+  const lockFile = serverLockFile(commonDir);
+  const runtime = runtimeIdentity(runtimeDir);
+  if (!runtime) return 0;
+  const version = env.FOUREYES_SERVER_TEST_VERSION || opts.version;
+  ensurePrivateDir(dir);
+  if (serverOffByConfig(commonDir, env)) return 0;
+  if (!(await takeLock(commonDir, { pid: process.pid, version, runtime, started: Date.now() }))) return 0;
+  const ownsLock = () => readServerLock(commonDir)?.pid === process.pid;
+  // Bound relative to the server directory: socket paths are limited to about 100 bytes.
+  process.chdir(dir);
+
+  let server: net.Server | undefined;
+  let stopping = false;
+  const timers: NodeJS.Timeout[] = [];
+  const stop = (code = 0): void => {
+    if (stopping) return;
+    stopping = true;
+    for (const t of timers) clearTimeout(t);
+    // Only the lock's owner removes the socket: closing a bound socket unlinks its path, which
+    // by now may be another server's.
+    if (!ownsLock() || !server) process.exit(code);
+    rmSync(lockFile, { force: true });
+    server.close(() => process.exit(code));
+    setTimeout(() => process.exit(code), 1_000).unref();
+  };
+  for (const sig of ['SIGTERM', 'SIGINT', 'SIGHUP'] as const) process.on(sig, () => stop(0));
+  process.on('uncaughtException', () => stop(1));
+  process.on('unhandledRejection', () => stop(1));
+
+  let analyser: ServerAnalyser;
+  try {
+    analyser = opts.load();
+    await opts.warm(analyser);
+  } catch {
+    rmSync(lockFile, { force: true });
+    return 1;
+  }
+  if (!ownsLock()) return 0;
+
+  const idleMs = envMs(env.FOUREYES_SERVER_IDLE_MS, IDLE_MS);
+  const sleepMs = envMs(env.FOUREYES_SERVER_TEST_SLEEP_MS, 0);
+  const testReply = env.FOUREYES_SERVER_TEST_REPLY;
+  let idle: NodeJS.Timeout | undefined;
+  const touch = () => {
+    if (idle) clearTimeout(idle);
+    idle = setTimeout(() => stop(0), idleMs);
+    timers[0] = idle;
+  };
+  let served = 0;
+  let queue = Promise.resolve();
+  let lastRules: { key: string; resolved: ResolvedRules } | undefined;
+
+  const answer = async (req: AnalyzeRequest): Promise<ServerResponse> => {
+    if (req.version !== version || req.runtime !== runtime) return { id: req.id, mismatch: true, version, runtime };
+    if (sleepMs) await sleep(sleepMs);
+    const key = JSON.stringify([req.rules.config, req.rules.source]);
+    if (lastRules?.key !== key) lastRules = { key, resolved: analyser.resolve(req.rules.config, req.rules.source) };
+    const results: AnalysisResult[] = [];
+    for (const c of req.changes) {
+      const before = c.before === null ? null : Buffer.from(c.before, 'base64');
+      results.push(await analyser.analyze({ path: c.path, before, after: Buffer.from(c.after, 'base64') }, lastRules.resolved));
+    }
+    return { id: req.id, ok: true, results };
+  };
+
+  const handle = async (msg: unknown, socket: net.Socket): Promise<void> => {
+    touch();
+    const req = msg as AnalyzeRequest;
+    let response: ServerResponse;
+    if (!req || req.type !== 'analyze' || typeof req.id !== 'string' || !Array.isArray(req.changes) || !req.rules || typeof req.rules !== 'object') {
+      response = { id: String(req?.id ?? ''), error: 'malformed request' };
+    } else {
+      try {
+        response = await answer(req);
+      } catch (err) {
+        response = { id: req.id, error: err instanceof Error ? err.message : String(err) };
+      }
+    }
+    if (testReply === 'garbage') socket.end(Buffer.from('\x00\x00\x00\x05nope!'));
+    else if (testReply === 'short') socket.end(frame(response).subarray(0, 9));
+    else if (testReply === 'other-id') socket.end(frame({ ...response, id: 'someone-else' }));
+    else if (testReply === 'fewer' && 'results' in response) socket.end(frame({ ...response, results: response.results.slice(1) }));
+    else socket.end(frame(response));
+    served++;
+    try {
+      utimesSync(lockFile, new Date(), new Date());
+    } catch {
+      // The watchdog notices a lock that is gone.
+    }
+    touch();
+    if ('mismatch' in response || served >= MAX_REQUESTS || process.memoryUsage().heapUsed > MAX_HEAP_BYTES) stop(0);
+  };
+
+  server = net.createServer((socket) => {
+    const reader = new FrameReader();
+    let done = false;
+    socket.on('error', () => undefined);
+    socket.on('data', (chunk: Buffer) => {
+      if (done) return;
+      let msg: unknown;
+      try {
+        msg = reader.push(chunk);
+      } catch {
+        done = true;
+        socket.destroy();
+        return;
+      }
+      if (msg === undefined) return;
+      done = true;
+      queue = queue.then(() => handle(msg, socket)).catch(() => undefined);
+    });
+  });
+  rmSync(SERVER_SOCKET, { force: true });
+  const listening = await new Promise<boolean>((resolve) => {
+    server!.once('error', () => resolve(false));
+    server!.listen(SERVER_SOCKET, () => resolve(true));
+  });
+  if (!listening) {
+    if (ownsLock()) rmSync(lockFile, { force: true });
+    return 1;
+  }
+  chmodSync(SERVER_SOCKET, 0o600);
+  touch();
+
+  // Leaves when what it serves is gone: the runtime reinstalled or removed (`hook uninstall`),
+  // the repository deleted, its lock or socket taken away, or the server turned off by git config.
+  let checks = 0;
+  const watchdog = setInterval(() => {
+    if (stopping) return;
+    checks++;
+    if (runtimeIdentity(runtimeDir) !== runtime || !existsSync(commonDir) || !existsSync(path.join(dir, SERVER_SOCKET)) || !ownsLock()) return stop(0);
+    if (checks % CONFIG_EVERY === 0) {
+      execFile('git', ['--git-dir', commonDir, 'config', '--bool', '--get', 'foureyes.server'], { env, timeout: 10_000 }, (err, stdout) => {
+        if (!err && String(stdout).trim() === 'false') stop(0);
+      });
+    }
+  }, envMs(env.FOUREYES_SERVER_CHECK_MS, CHECK_MS));
+  timers.push(watchdog);
+  return new Promise<number>(() => undefined);
+}

@@ -1,0 +1,141 @@
+// The hook's side of the warm analysis server: connects while git is still reading blobs, sends
+// the changes the cache could not answer, and checks the answer. Any problem (no server, a
+// refused or stale socket, an error, a short, malformed or mismatched answer, no answer in time)
+// is a `ServerUnavailable`, and the hook then analyses in process: the verdict never depends on
+// the server being there.
+import { randomBytes } from 'node:crypto';
+import * as net from 'node:net';
+import type { AnalysisResult } from '../core/analyze';
+import { NeedsFullAnalysis, type ReviewTools } from '../core/review/engine';
+import type { ResolvedRules, RulesConfig } from '../core/rules';
+import { privateDirOk, serverDir, socketPathFrom } from '../core/analysis-server-state';
+import { checkResponse, frame, FrameReader, type AnalyzeRequest } from './server-protocol';
+
+export class ServerUnavailable extends Error {
+  constructor(
+    message: string,
+    /** What the hook should do about the server: nothing (absent), replace it (it answered wrongly), or kill it (it hangs). */
+    readonly action: 'none' | 'replace' | 'kill' = 'none',
+  ) {
+    super(message);
+  }
+}
+
+/** How long the hook waits for the server: a second and a half, plus 20 ms a file (a warm server needs a few ms a file). */
+export function serverTimeoutMs(files: number, env: NodeJS.ProcessEnv): number {
+  const n = Number(env.FOUREYES_SERVER_TIMEOUT_MS);
+  return env.FOUREYES_SERVER_TIMEOUT_MS && Number.isFinite(n) && n > 0 ? n : 1_500 + 20 * files;
+}
+
+export class ServerSession {
+  private readonly connected: Promise<void>;
+  private failure: ServerUnavailable | undefined;
+
+  private constructor(private readonly socket: net.Socket) {
+    this.connected = new Promise<void>((resolve, reject) => {
+      socket.once('connect', resolve);
+      socket.once('error', (err) => {
+        this.failure ??= new ServerUnavailable(`cannot reach the analysis server: ${(err as NodeJS.ErrnoException).code ?? err.message}`);
+        reject(this.failure);
+      });
+    });
+    this.connected.catch(() => undefined);
+    socket.on('error', () => undefined);
+  }
+
+  /** Starts connecting to the repository's server; undefined when there is no usable socket path. */
+  static open(commonDir: string, cwd: string): ServerSession | undefined {
+    const socketPath = socketPathFrom(commonDir, cwd);
+    if (!socketPath || !privateDirOk(serverDir(commonDir))) return undefined;
+    return new ServerSession(net.createConnection(socketPath));
+  }
+
+  /** Resolves when connected; rejects (ServerUnavailable) when the connection failed. */
+  ready(): Promise<void> {
+    return this.connected;
+  }
+
+  async analyze(req: Omit<AnalyzeRequest, 'type' | 'id'>, timeoutMs: number): Promise<AnalysisResult[]> {
+    const request: AnalyzeRequest = { type: 'analyze', id: randomBytes(12).toString('hex'), ...req };
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new ServerUnavailable(`the analysis server did not answer within ${timeoutMs} ms`, 'kill')), timeoutMs);
+    });
+    const exchange = this.exchange(request);
+    // Settles after the timeout too; that late outcome is of no interest.
+    exchange.catch(() => undefined);
+    try {
+      return await Promise.race([exchange, timeout]);
+    } finally {
+      clearTimeout(timer);
+      this.close();
+    }
+  }
+
+  private async exchange(request: AnalyzeRequest): Promise<AnalysisResult[]> {
+    await this.connected;
+    const response = await new Promise<unknown>((resolve, reject) => {
+      const reader = new FrameReader();
+      let settled = false;
+      const fail = (why: string) => {
+        if (settled) return;
+        settled = true;
+        reject(new ServerUnavailable(`the analysis server's answer is unusable: ${why}`, 'replace'));
+      };
+      this.socket.on('data', (chunk: Buffer) => {
+        if (settled) return;
+        try {
+          const msg = reader.push(chunk);
+          if (msg !== undefined) {
+            settled = true;
+            resolve(msg);
+          }
+        } catch (err) {
+          fail((err as Error).message);
+        }
+      });
+      this.socket.once('end', () => fail('the connection closed before a full answer'));
+      this.socket.once('close', () => fail('the connection closed before a full answer'));
+      this.socket.once('error', (err) => fail(err.message));
+      this.socket.write(frame(request));
+    });
+    const checked = checkResponse(response, request);
+    if ('problem' in checked) throw new ServerUnavailable(`the analysis server's answer is unusable: ${checked.problem}`, checked.mismatch ? 'none' : 'replace');
+    return checked.results;
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+}
+
+/**
+ * Review tools that hand analysis to the server. `resolve` only records what it was given (the
+ * server resolves the rules itself, exactly as the in-process analyser would); everything else
+ * the engine might need in process (parsing an uncached rules file, the weakening check, a file
+ * by itself) is `NeedsFullAnalysis`, and the hook then runs the full analyser.
+ */
+export function serverReviewTools(session: ServerSession, meta: { version: string; runtime: string; env: NodeJS.ProcessEnv }): ReviewTools {
+  const rulesInputs = new WeakMap<object, { config: RulesConfig; source: string }>();
+  return {
+    resolve: (config, source) => {
+      const handle = {};
+      rulesInputs.set(handle, { config, source });
+      // A handle, never used as rules here: only `analyzeMany` below receives it back.
+      return handle as unknown as ResolvedRules;
+    },
+    analyze: async () => {
+      throw new NeedsFullAnalysis();
+    },
+    analyzeMany: async (changes, rules) => {
+      const input = rulesInputs.get(rules as unknown as object);
+      if (!input) throw new NeedsFullAnalysis();
+      if (!changes.length) return [];
+      const wire = changes.map((c) => ({ path: c.path, before: c.before ? c.before.toString('base64') : null, after: c.after.toString('base64') }));
+      return session.analyze({ version: meta.version, runtime: meta.runtime, rules: input, changes: wire }, serverTimeoutMs(changes.length, meta.env));
+    },
+    weakenings: () => {
+      throw new NeedsFullAnalysis();
+    },
+  };
+}
