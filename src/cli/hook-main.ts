@@ -123,7 +123,8 @@ function serve(commonDir: string | undefined, io: CliIO): Promise<number> {
     env: io.env,
     load: fullAnalyser,
     warm: async (analyser) => {
-      for (let i = 0; i < SERVER_WARM_ROUNDS; i++) await analyseSamples(analyser);
+      const rounds = Number(io.env.FOUREYES_SERVER_WARM_ROUNDS);
+      for (let i = 0; i < (Number.isInteger(rounds) && rounds >= 0 ? rounds : SERVER_WARM_ROUNDS); i++) await analyseSamples(analyser);
     },
   });
 }
