@@ -19,11 +19,13 @@ import {
   serverOffByConfig,
   type ServerLock,
 } from '../core/analysis-server-state';
-import { frame, FrameReader, type AnalyzeRequest, type ServerResponse } from './server-protocol';
+import type { ParsedRules } from '../core/review/cache';
+import { frame, FrameReader, type ServerRequest, type ServerResponse } from './server-protocol';
 
 export interface ServerAnalyser {
   analyze(change: { path: string; before: Buffer | null; after: Buffer }, rules: ResolvedRules): Promise<AnalysisResult>;
   resolve(config: RulesConfig, source: string): ResolvedRules;
+  parseRules(text: string, which: string): RulesConfig;
 }
 
 export interface ServeOptions {
@@ -140,9 +142,19 @@ export async function serveAnalysis(opts: ServeOptions): Promise<number> {
   let queue = Promise.resolve();
   let lastRules: { key: string; resolved: ResolvedRules } | undefined;
 
-  const answer = async (req: AnalyzeRequest): Promise<ServerResponse> => {
+  const answer = async (req: ServerRequest): Promise<ServerResponse> => {
     if (req.version !== version || req.runtime !== runtime) return { id: req.id, mismatch: true, version, runtime };
     if (sleepMs) await sleep(sleepMs);
+    if (req.type === 'parse-rules') {
+      const parsed = req.rules.map((r): ParsedRules => {
+        try {
+          return { config: analyser.parseRules(r.text, r.which) };
+        } catch (err) {
+          return { error: (err as Error).message };
+        }
+      });
+      return { id: req.id, ok: true, parsed };
+    }
     const key = JSON.stringify([req.rules.config, req.rules.source]);
     if (lastRules?.key !== key) lastRules = { key, resolved: analyser.resolve(req.rules.config, req.rules.source) };
     const results: AnalysisResult[] = [];
@@ -155,9 +167,14 @@ export async function serveAnalysis(opts: ServeOptions): Promise<number> {
 
   const handle = async (msg: unknown, socket: net.Socket): Promise<void> => {
     touch();
-    const req = msg as AnalyzeRequest;
+    const req = msg as ServerRequest;
     let response: ServerResponse;
-    if (!req || req.type !== 'analyze' || typeof req.id !== 'string' || !Array.isArray(req.changes) || !req.rules || typeof req.rules !== 'object') {
+    const wellFormed =
+      !!req &&
+      typeof req.id === 'string' &&
+      ((req.type === 'analyze' && Array.isArray(req.changes) && !!req.rules && typeof req.rules === 'object') ||
+        (req.type === 'parse-rules' && Array.isArray(req.rules) && req.rules.every((r) => typeof r?.text === 'string' && typeof r?.which === 'string')));
+    if (!wellFormed) {
       response = { id: String(req?.id ?? ''), error: 'malformed request' };
     } else {
       try {

@@ -101,7 +101,7 @@ async function analyseSamples(analyser: ServerAnalyser): Promise<void> {
 
 function fullAnalyser(): ServerAnalyser {
   const tools = loadCli().fullReviewTools;
-  return { analyze: tools.analyze!, resolve: tools.resolve! };
+  return { analyze: tools.analyze!, resolve: tools.resolve!, parseRules: tools.parseRules! };
 }
 
 async function warmCodeCache(): Promise<number> {
@@ -137,8 +137,14 @@ function serve(commonDir: string | undefined, io: CliIO): Promise<number> {
 async function reviewViaServer(session: ServerSession, input: ReviewInput, opts: ReviewOptions, io: CliIO): Promise<ReviewOutcome | undefined> {
   const runtime = runtimeIdentity(__dirname);
   if (!runtime) return undefined;
+  let first: ServerSession | undefined = session;
+  const connect = () => {
+    const s = first ?? ServerSession.open(input.commonDir, io.cwd);
+    first = undefined;
+    return s;
+  };
   try {
-    return await spanAsync('review (server)', () => runReview(input, serverReviewTools(session, { version: opts.version, runtime, env: io.env }), opts));
+    return await spanAsync('review (server)', () => runReview(input, serverReviewTools(connect, { version: opts.version, runtime, env: io.env }), opts));
   } catch (err) {
     mark(`server not used: ${(err as Error).message || (err as Error).constructor.name}`);
     if (err instanceof ServerUnavailable && err.action === 'kill') killServer(input.commonDir);

@@ -5,11 +5,13 @@
 // the server being there.
 import { randomBytes } from 'node:crypto';
 import * as net from 'node:net';
-import type { AnalysisResult } from '../core/analyze';
 import { NeedsFullAnalysis, type ReviewTools } from '../core/review/engine';
 import type { ResolvedRules, RulesConfig } from '../core/rules';
 import { privateDirOk, serverDir, socketPathFrom } from '../core/analysis-server-state';
-import { checkResponse, frame, FrameReader, type AnalyzeRequest } from './server-protocol';
+import { checkParseResponse, checkResponse, frame, FrameReader, type ServerRequest } from './server-protocol';
+
+const isProblem = (v: unknown): v is { problem: string; mismatch?: boolean } => !!v && typeof v === 'object' && 'problem' in v;
+const newId = () => randomBytes(12).toString('hex');
 
 export class ServerUnavailable extends Error {
   constructor(
@@ -55,8 +57,8 @@ export class ServerSession {
     return this.connected;
   }
 
-  async analyze(req: Omit<AnalyzeRequest, 'type' | 'id'>, timeoutMs: number): Promise<AnalysisResult[]> {
-    const request: AnalyzeRequest = { type: 'analyze', id: randomBytes(12).toString('hex'), ...req };
+  /** Sends one request (this connection carries only one) and returns the checked answer. */
+  async request<T>(request: ServerRequest, timeoutMs: number, check: (response: unknown) => T | { problem: string; mismatch?: boolean }): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new ServerUnavailable(`the analysis server did not answer within ${timeoutMs} ms`, 'kill')), timeoutMs);
@@ -65,16 +67,18 @@ export class ServerSession {
     // Settles after the timeout too; that late outcome is of no interest.
     exchange.catch(() => undefined);
     try {
-      return await Promise.race([exchange, timeout]);
+      const checked = check(await Promise.race([exchange, timeout]));
+      if (isProblem(checked)) throw new ServerUnavailable(`the analysis server's answer is unusable: ${checked.problem}`, checked.mismatch ? 'none' : 'replace');
+      return checked;
     } finally {
       clearTimeout(timer);
       this.close();
     }
   }
 
-  private async exchange(request: AnalyzeRequest): Promise<AnalysisResult[]> {
+  private async exchange(request: ServerRequest): Promise<unknown> {
     await this.connected;
-    const response = await new Promise<unknown>((resolve, reject) => {
+    return new Promise<unknown>((resolve, reject) => {
       const reader = new FrameReader();
       let settled = false;
       const fail = (why: string) => {
@@ -99,9 +103,6 @@ export class ServerSession {
       this.socket.once('error', (err) => fail(err.message));
       this.socket.write(frame(request));
     });
-    const checked = checkResponse(response, request);
-    if ('problem' in checked) throw new ServerUnavailable(`the analysis server's answer is unusable: ${checked.problem}`, checked.mismatch ? 'none' : 'replace');
-    return checked.results;
   }
 
   close(): void {
@@ -110,14 +111,25 @@ export class ServerSession {
 }
 
 /**
- * Review tools that hand analysis to the server. `resolve` only records what it was given (the
- * server resolves the rules itself, exactly as the in-process analyser would); everything else
- * the engine might need in process (parsing an uncached rules file, the weakening check, a file
- * by itself) is `NeedsFullAnalysis`, and the hook then runs the full analyser.
+ * Review tools that hand analysis and rules parsing to the server, one connection per request
+ * (`connect` gives the connection opened early first). `resolve` only records what it was given
+ * (the server resolves the rules itself, exactly as the in-process analyser would); what else the
+ * engine might need in process (the weakening check, a file by itself) is `NeedsFullAnalysis`,
+ * and the hook then runs the full analyser.
  */
-export function serverReviewTools(session: ServerSession, meta: { version: string; runtime: string; env: NodeJS.ProcessEnv }): ReviewTools {
+export function serverReviewTools(connect: () => ServerSession | undefined, meta: { version: string; runtime: string; env: NodeJS.ProcessEnv }): ReviewTools {
   const rulesInputs = new WeakMap<object, { config: RulesConfig; source: string }>();
+  const session = () => {
+    const s = connect();
+    if (!s) throw new ServerUnavailable('no analysis server socket');
+    return s;
+  };
+  const { version, runtime } = meta;
   return {
+    parseRulesAsync: (rules) => {
+      const request = { type: 'parse-rules' as const, id: newId(), version, runtime, rules };
+      return session().request(request, serverTimeoutMs(rules.length, meta.env), (r) => checkParseResponse(r, request)).then((r) => r.parsed);
+    },
     resolve: (config, source) => {
       const handle = {};
       rulesInputs.set(handle, { config, source });
@@ -132,7 +144,8 @@ export function serverReviewTools(session: ServerSession, meta: { version: strin
       if (!input) throw new NeedsFullAnalysis();
       if (!changes.length) return [];
       const wire = changes.map((c) => ({ path: c.path, before: c.before ? c.before.toString('base64') : null, after: c.after.toString('base64') }));
-      return session.analyze({ version: meta.version, runtime: meta.runtime, rules: input, changes: wire }, serverTimeoutMs(changes.length, meta.env));
+      const request = { type: 'analyze' as const, id: newId(), version, runtime, rules: input, changes: wire };
+      return (await session().request(request, serverTimeoutMs(changes.length, meta.env), (r) => checkResponse(r, request))).results;
     },
     weakenings: () => {
       throw new NeedsFullAnalysis();

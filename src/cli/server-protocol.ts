@@ -4,6 +4,7 @@
 // receives them, and each change's bytes), the response what it would return, in the same order.
 import type { AnalysisResult } from '../core/analyze';
 import type { RulesConfig } from '../core/rules';
+import type { ParsedRules } from '../core/review/cache';
 
 /** Larger messages are refused (a request of this size is better analysed in process anyway). */
 export const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
@@ -26,10 +27,20 @@ export interface AnalyzeRequest {
   changes: WireChange[];
 }
 
-export type ServerRequest = AnalyzeRequest;
+/** Rules files to parse and validate, as `parseRules(text, which)` (a thrown error becomes `{ error }`). */
+export interface ParseRulesRequest {
+  type: 'parse-rules';
+  id: string;
+  version: string;
+  runtime: string;
+  rules: Array<{ text: string; which: string }>;
+}
+
+export type ServerRequest = AnalyzeRequest | ParseRulesRequest;
 
 export type ServerResponse =
   | { id: string; ok: true; results: AnalysisResult[] }
+  | { id: string; ok: true; parsed: ParsedRules[] }
   | { id: string; mismatch: true; version: string; runtime: string }
   | { id: string; error: string };
 
@@ -82,18 +93,37 @@ function validResult(r: unknown, filePath: string): r is AnalysisResult {
   return r.notes.every((n) => isObject(n) && typeof n.path === 'string' && typeof n.level === 'string' && typeof n.message === 'string');
 }
 
-/**
- * The results of an `ok` response to `request`, or why it cannot be used: another id, another
- * count, or anything not shaped like an analysis of those very paths.
- */
-export function checkResponse(response: unknown, request: AnalyzeRequest): { results: AnalysisResult[] } | { problem: string; mismatch?: boolean } {
+type Problem = { problem: string; mismatch?: boolean };
+
+function checkEnvelope(response: unknown, request: ServerRequest): { body: Record<string, unknown> } | Problem {
   if (!isObject(response)) return { problem: 'the response is not an object' };
   if (response.id !== request.id) return { problem: 'the response answers another request' };
   if (response.mismatch === true) return { problem: `the server runs version ${String(response.version)}`, mismatch: true };
   if (typeof response.error === 'string') return { problem: `the server failed: ${response.error}` };
-  if (response.ok !== true || !Array.isArray(response.results)) return { problem: 'the response carries no results' };
-  if (response.results.length !== request.changes.length) return { problem: `${response.results.length} results for ${request.changes.length} files` };
-  const results = response.results;
+  if (response.ok !== true) return { problem: 'the response is not an answer' };
+  return { body: response };
+}
+
+/** The parses of an `ok` response to a parse-rules `request`, or why it cannot be used. */
+export function checkParseResponse(response: unknown, request: ParseRulesRequest): { parsed: ParsedRules[] } | Problem {
+  const r = checkEnvelope(response, request);
+  if (!('body' in r)) return r;
+  const parsed = r.body.parsed;
+  if (!Array.isArray(parsed) || parsed.length !== request.rules.length) return { problem: 'the response does not parse each rules file' };
+  const ok = parsed.every((p) => isObject(p) && (typeof p.error === 'string' || (isObject(p.config) && !('error' in p))));
+  return ok ? { parsed: parsed as ParsedRules[] } : { problem: 'malformed rules parse' };
+}
+
+/**
+ * The results of an `ok` response to `request`, or why it cannot be used: another id, another
+ * count, or anything not shaped like an analysis of those very paths.
+ */
+export function checkResponse(response: unknown, request: AnalyzeRequest): { results: AnalysisResult[] } | Problem {
+  const r = checkEnvelope(response, request);
+  if (!('body' in r)) return r;
+  const results = r.body.results;
+  if (!Array.isArray(results)) return { problem: 'the response carries no results' };
+  if (results.length !== request.changes.length) return { problem: `${results.length} results for ${request.changes.length} files` };
   for (let i = 0; i < results.length; i++) {
     if (!validResult(results[i], request.changes[i].path)) return { problem: `malformed result for ${request.changes[i].path}` };
   }

@@ -54,6 +54,7 @@ class ServerRepo extends TempRepo {
     this.commonDir = path.join(this.dir, '.git');
     this.runtimeDir = path.join(this.commonDir, 'foureyes', 'runtime');
     this.on = { FOUREYES_DAEMON: '1', FOUREYES_SERVER_CHECK_MS: '200', FOUREYES_SERVER_WARM_ROUNDS: '1' };
+    this.write('.foureyes/rules.jsonc', this.rules([{ id: 'senior@example.com', key: this.key('senior') }]));
     this.write('a.tf', NARROW);
     this.write('deploy.yaml', 'apiVersion: v1\nkind: ConfigMap\ndata:\n  url: "https://api.staging.example.com"\n');
     this.git('add', '.');
@@ -125,9 +126,7 @@ describe('warm analysis server', function () {
     process.env.FOUREYES_TEST_DETECTOR = '1';
     try {
       const local = await runReview(input, FULL_TOOLS, { version: VERSION, cacheDir: undefined, now: new Date('2026-01-01') });
-      const session = ServerSession.open(repo.commonDir, repo.dir);
-      assert.ok(session);
-      const tools = serverReviewTools(session, { version: VERSION, runtime: runtimeIdentity(repo.runtimeDir)!, env: {} });
+      const tools = serverReviewTools(() => ServerSession.open(repo.commonDir, repo.dir), { version: VERSION, runtime: runtimeIdentity(repo.runtimeDir)!, env: {} });
       const remote = await runReview(input, tools, { version: VERSION, cacheDir: undefined, now: new Date('2026-01-01') });
       assert.ok(local.findings.length >= 3, `a mixed change with findings: ${local.findings.map((f) => f.finding.ruleId).join(', ')}`);
       assert.ok(local.notes.length >= 1, 'and notes');

@@ -22,6 +22,7 @@ const MAX_ENTRIES = 4000;
 
 export class AnalysisCache {
   private readonly pending = new Map<string, string>();
+  private readonly rulesSet = new Map<string, ParsedRules>();
 
   /** `dir` undefined disables the cache. */
   constructor(readonly dir: string | undefined) {}
@@ -52,6 +53,9 @@ export class AnalysisCache {
   }
 
   getRules(key: string): ParsedRules | undefined {
+    // A parse set in this run answers too, also with the cache disabled (it is not saved then).
+    const fresh = this.rulesSet.get(key);
+    if (fresh) return fresh;
     if (!this.dir || !/^[0-9a-f]{64}$/.test(key)) return undefined;
     try {
       const e = JSON.parse(readFileSync(this.fileFor(key, 'rules'), 'utf8')) as Partial<{ config: RulesConfig; error: string }>;
@@ -64,6 +68,7 @@ export class AnalysisCache {
   }
 
   setRules(key: string, value: ParsedRules): void {
+    this.rulesSet.set(key, value);
     if (!this.dir) return;
     this.pending.set(this.fileFor(key, 'rules'), JSON.stringify(value));
   }

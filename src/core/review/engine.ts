@@ -8,7 +8,7 @@ import type { RawChange } from '../git';
 import { aiLines, originInRange, readProvenance } from '../provenance';
 import type { ResolvedRules, RulesConfig } from '../rules';
 import { RULES_FILE } from '../rules-file';
-import { AnalysisCache } from './cache';
+import { AnalysisCache, type ParsedRules } from './cache';
 import { readBlobs, type ReviewInput, type StagedListing } from './inputs';
 import { evaluatePolicy, isBlocking, type PolicyResult, type ReviewedFinding } from './policy';
 import { span, spanAsync } from '../trace';
@@ -30,6 +30,12 @@ export interface ReviewTools {
   weakenings?(base: RulesConfig, target: RulesConfig, targetText: string): Finding[];
   /** Gets ready to analyse these paths (grammars loaded side by side), while the blobs are read. */
   prepare?(paths: string[]): Promise<void>;
+  /**
+   * Parses rules files elsewhere (the hook's warm analysis server): each `{ text, which }` as
+   * `parseRules` would, a thrown error becoming `{ error }`. Used, before `parseRules`, only for
+   * parses the cache does not hold; its answers are cached like in-process parses.
+   */
+  parseRulesAsync?(items: Array<{ text: string; which: string }>): Promise<ParsedRules[]>;
 }
 
 export interface ReviewOutcome extends PolicyResult {
@@ -120,10 +126,21 @@ export async function runReview(input: ReviewInput, tools: ReviewTools, opts: Re
   const where = input.mode === 'staged' ? 'HEAD' : input.base.slice(0, 12);
   const cache = span('cache load', () => new AnalysisCache(opts.cacheDir));
   const staged = input.mode === 'staged';
-  const baseConfig = input.baseRules ? parseOrFail(input.baseRules.text, staged ? STAGED_RULES_LABELS.base : `${RULES_FILE} at ${where}`, errors, cache, tools, opts.version) : undefined;
-  const targetConfig = input.targetRules
-    ? parseOrFail(input.targetRules.text, staged ? STAGED_RULES_LABELS.target : `${RULES_FILE} (${input.target.slice(0, 12)})`, errors, cache, tools, opts.version)
-    : undefined;
+  const baseLabel = staged ? STAGED_RULES_LABELS.base : `${RULES_FILE} at ${where}`;
+  const targetLabel = staged ? STAGED_RULES_LABELS.target : `${RULES_FILE} (${input.target.slice(0, 12)})`;
+  if (tools.parseRulesAsync) {
+    const missing = [
+      ...(input.baseRules ? [{ text: input.baseRules.text, which: baseLabel }] : []),
+      ...(input.targetRules ? [{ text: input.targetRules.text, which: targetLabel }] : []),
+    ].filter((r) => !cache.getRules(rulesParseKey(opts.version, r.which, r.text)));
+    if (missing.length) {
+      const parsed = await tools.parseRulesAsync(missing.map((r) => ({ text: r.text.replace(/^\uFEFF/, ''), which: r.which })));
+      if (parsed.length !== missing.length) throw new NeedsFullAnalysis();
+      missing.forEach((r, i) => cache.setRules(rulesParseKey(opts.version, r.which, r.text), parsed[i]));
+    }
+  }
+  const baseConfig = input.baseRules ? parseOrFail(input.baseRules.text, baseLabel, errors, cache, tools, opts.version) : undefined;
+  const targetConfig = input.targetRules ? parseOrFail(input.targetRules.text, targetLabel, errors, cache, tools, opts.version) : undefined;
   const rulesChanged = (input.baseRules?.id ?? '') !== (input.targetRules?.id ?? '');
 
   let policy: RulesConfig = baseConfig ?? {};
