@@ -103,12 +103,18 @@ export function readServerLock(commonDir: string): ServerLock | undefined {
   }
 }
 
+/** Whether `pid` runs (a zombie, exited but not yet reaped by its parent, does not). */
 export function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
-    return true;
   } catch (err) {
     return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+  if (process.platform !== 'linux') return true;
+  try {
+    return !/^\d+ \(.*\) Z/s.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
   }
 }
 
