@@ -10,7 +10,7 @@ import type { ResolvedRules, RulesConfig } from '../rules';
 import { RULES_FILE } from '../rules-file';
 import { AnalysisCache } from './cache';
 import { readBlobs, type ReviewInput, type StagedListing } from './inputs';
-import { evaluatePolicy, isBlocking, type PolicyResult, type ReviewedFinding } from './policy';
+import { evaluatePolicy, isBlocking, policyWithoutProvenance, type PolicyResult, type ReviewedFinding } from './policy';
 import { span, spanAsync } from '../trace';
 
 export interface ReviewTools {
@@ -214,8 +214,8 @@ export async function runReview(input: ReviewInput, tools: ReviewTools, opts: Re
 
   const provenanceRead = input.mode === 'staged' ? readProvenanceChecked(input.gitDir, input.commonDir) : {};
   const provenance = provenanceRead.record;
-  // Without a readable record nothing can be told apart as AI text: "ai-only" then requires review of every finding.
-  const aiBlind = !!provenanceRead.unreadable && policy.review?.require === 'ai-only';
+  const judgedBy = policyWithoutProvenance(policy, !!provenanceRead.unreadable);
+  const aiBlind = judgedBy !== policy;
   if (provenanceRead.unreadable) {
     info.push(
       `the AI provenance record cannot be used (${provenanceRead.unreadable}); no finding is marked as AI-origin in this check` +
@@ -272,7 +272,7 @@ export async function runReview(input: ReviewInput, tools: ReviewTools, opts: Re
   const result = span('policy', () => evaluatePolicy({
       findings,
       records: input.records,
-      policy: aiBlind ? { ...policy, review: { ...policy.review, require: 'all' } } : policy,
+      policy: judgedBy,
       authorsOf: input.authorsOf,
       now: opts.now ?? new Date(),
       repository: input.repository,
