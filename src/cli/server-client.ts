@@ -7,6 +7,7 @@ import { randomBytes } from 'node:crypto';
 import * as net from 'node:net';
 import { NeedsFullAnalysis, type ReviewTools } from '../core/review/engine';
 import type { ResolvedRules, RulesConfig } from '../core/rules';
+import { spanAsync } from '../core/trace';
 import { privateDirOk, serverDir, socketPathFrom } from '../core/analysis-server-state';
 import { checkParseResponse, checkResponse, frame, FrameReader, type ServerRequest } from './server-protocol';
 
@@ -128,7 +129,7 @@ export function serverReviewTools(connect: () => ServerSession | undefined, meta
   return {
     parseRulesAsync: (rules) => {
       const request = { type: 'parse-rules' as const, id: newId(), version, runtime, rules };
-      return session().request(request, serverTimeoutMs(rules.length, meta.env), (r) => checkParseResponse(r, request)).then((r) => r.parsed);
+      return spanAsync('server: parse rules', () => session().request(request, serverTimeoutMs(rules.length, meta.env), (r) => checkParseResponse(r, request))).then((r) => r.parsed);
     },
     resolve: (config, source) => {
       const handle = {};
@@ -145,7 +146,7 @@ export function serverReviewTools(connect: () => ServerSession | undefined, meta
       if (!changes.length) return [];
       const wire = changes.map((c) => ({ path: c.path, before: c.before ? c.before.toString('base64') : null, after: c.after.toString('base64') }));
       const request = { type: 'analyze' as const, id: newId(), version, runtime, rules: input, changes: wire };
-      return (await session().request(request, serverTimeoutMs(changes.length, meta.env), (r) => checkResponse(r, request))).results;
+      return (await spanAsync(`server: analyze ${changes.length} files`, () => session().request(request, serverTimeoutMs(changes.length, meta.env), (r) => checkResponse(r, request)))).results;
     },
     weakenings: () => {
       throw new NeedsFullAnalysis();
