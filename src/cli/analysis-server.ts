@@ -3,6 +3,7 @@
 // grammars so a commit of content never analysed before does not pay for a cold process. It
 // only analyses; policy, approvals and the verdict stay in the hook. See docs/review.md.
 import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { chmodSync, existsSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import * as net from 'node:net';
 import * as path from 'node:path';
@@ -20,6 +21,9 @@ import {
   type ServerLock,
 } from '../core/analysis-server-state';
 import type { ParsedRules } from '../core/review/cache';
+import { RULES_FILE } from '../core/rules-file';
+import { spanAsync } from '../core/trace';
+import { BatchReader } from './batch-reader';
 import { frame, FrameReader, type ServerRequest, type ServerResponse } from './server-protocol';
 
 export interface ServerAnalyser {
@@ -48,6 +52,16 @@ const CONFIG_EVERY = 8;
 const MAX_REQUESTS = 2_000;
 const MAX_HEAP_BYTES = 768 * 1024 * 1024;
 const LOCK_WAIT_MS = 3_000;
+/** Larger change sets get no head start (the analysis request alone is bounded in time). */
+const MAX_PREPARE_FILES = 300;
+const MAX_KEPT = 2_000;
+
+const sha = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+
+/** What a kept head-start result is filed under: exactly these rules, this path and these bytes. */
+function keptKey(rulesKey: string, filePath: string, before: Buffer | null, after: Buffer): string {
+  return sha([rulesKey, filePath, before ? sha(before) : 'none', sha(after)].join('\0'));
+}
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
@@ -102,12 +116,14 @@ export async function serveAnalysis(opts: ServeOptions): Promise<number> {
   process.chdir(dir);
 
   let server: net.Server | undefined;
+  let blobs: BatchReader | undefined;
   let stopping = false;
   const timers: NodeJS.Timeout[] = [];
   const stop = (code = 0): void => {
     if (stopping) return;
     stopping = true;
     for (const t of timers) clearTimeout(t);
+    blobs?.stop();
     // Only the lock's owner removes the socket: closing a bound socket unlinks its path, which
     // by now may be another server's.
     if (!ownsLock() || !server) process.exit(code);
@@ -141,26 +157,69 @@ export async function serveAnalysis(opts: ServeOptions): Promise<number> {
   let served = 0;
   let queue = Promise.resolve();
   let lastRules: { key: string; resolved: ResolvedRules } | undefined;
+  const resolvedFor = (config: RulesConfig, source: string): { key: string; resolved: ResolvedRules } => {
+    const key = JSON.stringify([config, source]);
+    if (lastRules?.key !== key) lastRules = { key, resolved: analyser.resolve(config, source) };
+    return lastRules;
+  };
+  const kept = new Map<string, AnalysisResult>();
+  blobs = new BatchReader(dir, { ...env, GIT_DIR: commonDir });
+  const reader = blobs;
+  const parseMemo = new Map<string, ParsedRules>();
+  const parse = (text: string, which: string): ParsedRules => {
+    const key = JSON.stringify([text, which]);
+    let parsed = parseMemo.get(key);
+    if (!parsed) {
+      try {
+        parsed = { config: analyser.parseRules(text, which) };
+      } catch (err) {
+        parsed = { error: (err as Error).message };
+      }
+      if (parseMemo.size > 50) parseMemo.clear();
+      parseMemo.set(key, parsed);
+    }
+    return parsed;
+  };
+
+  /** The head start (see `PrepareRequest`): mirrors what the engine will ask for, bytes read from git. */
+  const prepare = async (req: Extract<ServerRequest, { type: 'prepare' }>): Promise<number> => {
+    if (req.changes.length > MAX_PREPARE_FILES) return 0;
+    const ids = [...(req.rulesBlob ? [req.rulesBlob] : []), ...req.changes.flatMap((c) => [c.before, c.after])].filter((id) => /^[0-9a-f]{40,64}$/.test(id));
+    const objects = await spanAsync('server: read blobs', () => reader.read(ids));
+    let config: RulesConfig = {};
+    if (req.rulesBlob) {
+      const text = objects.get(req.rulesBlob)?.toString('utf8');
+      if (text === undefined) return 0;
+      const parsed = parse(text.replace(/^\uFEFF/, ''), req.rulesLabel);
+      if ('config' in parsed) config = parsed.config;
+    }
+    const rules = resolvedFor(config, req.rulesBlob ? path.join(req.root, RULES_FILE) : '');
+    if (kept.size > MAX_KEPT) kept.clear();
+    let done = 0;
+    for (const c of req.changes) {
+      const after = objects.get(c.after);
+      if (!after) continue;
+      const before = c.before ? (objects.get(c.before) ?? null) : null;
+      kept.set(keptKey(rules.key, c.path, before, after), await spanAsync(`server: analyse ${c.path}`, () => analyser.analyze({ path: c.path, before, after }, rules.resolved)));
+      done++;
+    }
+    return done;
+  };
 
   const answer = async (req: ServerRequest): Promise<ServerResponse> => {
     if (req.version !== version || req.runtime !== runtime) return { id: req.id, mismatch: true, version, runtime };
     if (sleepMs) await sleep(sleepMs);
-    if (req.type === 'parse-rules') {
-      const parsed = req.rules.map((r): ParsedRules => {
-        try {
-          return { config: analyser.parseRules(r.text, r.which) };
-        } catch (err) {
-          return { error: (err as Error).message };
-        }
-      });
-      return { id: req.id, ok: true, parsed };
-    }
-    const key = JSON.stringify([req.rules.config, req.rules.source]);
-    if (lastRules?.key !== key) lastRules = { key, resolved: analyser.resolve(req.rules.config, req.rules.source) };
+    if (req.type === 'parse-rules') return { id: req.id, ok: true, parsed: req.rules.map((r) => parse(r.text, r.which)) };
+    if (req.type === 'prepare') return { id: req.id, ok: true, prepared: await prepare(req) };
+    const rules = resolvedFor(req.rules.config, req.rules.source);
     const results: AnalysisResult[] = [];
     for (const c of req.changes) {
       const before = c.before === null ? null : Buffer.from(c.before, 'base64');
-      results.push(await analyser.analyze({ path: c.path, before, after: Buffer.from(c.after, 'base64') }, lastRules.resolved));
+      const after = Buffer.from(c.after, 'base64');
+      const key = keptKey(rules.key, c.path, before, after);
+      const ready = kept.get(key);
+      kept.delete(key);
+      results.push(ready ?? (await analyser.analyze({ path: c.path, before, after }, rules.resolved)));
     }
     return { id: req.id, ok: true, results };
   };
@@ -173,7 +232,8 @@ export async function serveAnalysis(opts: ServeOptions): Promise<number> {
       !!req &&
       typeof req.id === 'string' &&
       ((req.type === 'analyze' && Array.isArray(req.changes) && !!req.rules && typeof req.rules === 'object') ||
-        (req.type === 'parse-rules' && Array.isArray(req.rules) && req.rules.every((r) => typeof r?.text === 'string' && typeof r?.which === 'string')));
+        (req.type === 'parse-rules' && Array.isArray(req.rules) && req.rules.every((r) => typeof r?.text === 'string' && typeof r?.which === 'string')) ||
+        (req.type === 'prepare' && Array.isArray(req.changes) && typeof req.root === 'string' && typeof req.rulesLabel === 'string' && req.changes.every((c) => typeof c?.path === 'string' && typeof c?.before === 'string' && typeof c?.after === 'string')));
     if (!wellFormed) {
       response = { id: String(req?.id ?? ''), error: 'malformed request' };
     } else {
@@ -214,7 +274,9 @@ export async function serveAnalysis(opts: ServeOptions): Promise<number> {
       }
       if (msg === undefined) return;
       done = true;
-      queue = queue.then(() => handle(msg, socket)).catch(() => undefined);
+      // Parsing a rules file is quick and synchronous: it does not wait behind analyses.
+      if ((msg as ServerRequest | undefined)?.type === 'parse-rules') void handle(msg, socket).catch(() => undefined);
+      else queue = queue.then(() => handle(msg, socket)).catch(() => undefined);
     });
   });
   rmSync(SERVER_SOCKET, { force: true });
@@ -227,6 +289,7 @@ export async function serveAnalysis(opts: ServeOptions): Promise<number> {
     return 1;
   }
   chmodSync(SERVER_SOCKET, 0o600);
+  reader.warm();
   touch();
 
   // Leaves when what it serves is gone: the runtime reinstalled or removed (`hook uninstall`),

@@ -2,7 +2,7 @@
 // when it can, and loads the full CLI (parsers, detectors) only when something must be analysed.
 import * as path from 'node:path';
 import { readFileSync } from 'node:fs';
-import { analysisVersion, cacheDirFor, NeedsFullAnalysis, runReview, uncachedChanges, type ReviewOptions, type ReviewOutcome, type ReviewTools } from '../core/review/engine';
+import { analysisVersion, cacheDirFor, NeedsFullAnalysis, runReview, STAGED_RULES_LABELS, uncachedChanges, type ReviewOptions, type ReviewOutcome, type ReviewTools } from '../core/review/engine';
 import { stagedInput, type ReviewInput, type StagedListing } from '../core/review/inputs';
 import { parsePrelisted, type PreListed } from '../core/review/prelisted';
 import { outcomeText } from '../core/review/report';
@@ -11,7 +11,7 @@ import { mark, span, spanAsync } from '../core/trace';
 import { killServer, runtimeIdentity, serverOffReason, startServer, stopServer } from '../core/analysis-server-state';
 import { serveAnalysis, type ServerAnalyser } from './analysis-server';
 import { requireWithCodeCache, type CachedModule } from './code-cache';
-import { ServerSession, serverReviewTools, ServerUnavailable } from './server-client';
+import { newId, ServerSession, serverReviewTools, ServerUnavailable } from './server-client';
 import { processIO, type CliIO } from './io';
 import { VERSION } from './version';
 
@@ -61,6 +61,20 @@ function prefetcher(version: string, io: CliIO, useServer: boolean): (listing: S
     };
     // With a server to ask, the analyser is loaded here only once connecting has failed.
     server = useServer ? ServerSession.open(listing.commonDir, io.cwd) : undefined;
+    const runtime = server && listing.root ? runtimeIdentity(__dirname) : undefined;
+    if (server && runtime) {
+      // The server reads these blobs itself and starts analysing while git reads them for us.
+      ServerSession.open(listing.commonDir, io.cwd)?.post({
+        type: 'prepare',
+        id: newId(),
+        version,
+        runtime,
+        root: listing.root!,
+        rulesBlob: listing.targetRulesId,
+        rulesLabel: STAGED_RULES_LABELS.target,
+        changes: missing.map((c) => ({ path: c.path, before: c.oldBlob, after: c.newBlob })),
+      });
+    }
     // After this tick, so the blob names reach git before the event loop is busy loading.
     if (server) server.ready().catch(() => setImmediate(prepare));
     else setImmediate(prepare);

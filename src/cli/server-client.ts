@@ -12,7 +12,7 @@ import { privateDirOk, serverDir, socketPathFrom } from '../core/analysis-server
 import { checkParseResponse, checkResponse, frame, FrameReader, type ServerRequest } from './server-protocol';
 
 const isProblem = (v: unknown): v is { problem: string; mismatch?: boolean } => !!v && typeof v === 'object' && 'problem' in v;
-const newId = () => randomBytes(12).toString('hex');
+export const newId = () => randomBytes(12).toString('hex');
 
 export class ServerUnavailable extends Error {
   constructor(
@@ -56,6 +56,15 @@ export class ServerSession {
   /** Resolves when connected; rejects (ServerUnavailable) when the connection failed. */
   ready(): Promise<void> {
     return this.connected;
+  }
+
+  /** Sends a request whose answer nobody waits for (the head start), then lets the connection go. */
+  post(request: ServerRequest): void {
+    this.connected.then(
+      () => this.socket.end(frame(request)),
+      () => undefined,
+    );
+    this.socket.unref();
   }
 
   /** Sends one request (this connection carries only one) and returns the checked answer. */

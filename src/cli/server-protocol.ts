@@ -36,11 +36,32 @@ export interface ParseRulesRequest {
   rules: Array<{ text: string; which: string }>;
 }
 
-export type ServerRequest = AnalyzeRequest | ParseRulesRequest;
+/**
+ * A head start, sent as soon as git has listed the staged change: the server reads these blobs
+ * from the object database itself and analyses them under the staged rules file (parsed and
+ * resolved as the engine will), keeping each result under a hash of the path, bytes and rules.
+ * No answer is waited for. The `analyze` request that follows is still the only one whose
+ * answer counts: a kept result is used only for exactly its bytes and rules.
+ */
+export interface PrepareRequest {
+  type: 'prepare';
+  id: string;
+  version: string;
+  runtime: string;
+  root: string;
+  /** The staged rules file's blob id; absent when there is none. */
+  rulesBlob?: string;
+  rulesLabel: string;
+  /** Blob ids ('' before: the file is new). */
+  changes: Array<{ path: string; before: string; after: string }>;
+}
+
+export type ServerRequest = AnalyzeRequest | ParseRulesRequest | PrepareRequest;
 
 export type ServerResponse =
   | { id: string; ok: true; results: AnalysisResult[] }
   | { id: string; ok: true; parsed: ParsedRules[] }
+  | { id: string; ok: true; prepared: number }
   | { id: string; mismatch: true; version: string; runtime: string }
   | { id: string; error: string };
 

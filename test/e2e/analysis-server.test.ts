@@ -8,7 +8,8 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import * as path from 'node:path';
 import { readServerLock, runtimeIdentity, serverDir, SERVER_SOCKET, startServer } from '../../src/core/analysis-server-state';
 import { FULL_TOOLS } from '../../src/cli/review-run';
-import { ServerSession, serverReviewTools } from '../../src/cli/server-client';
+import { newId, ServerSession, serverReviewTools } from '../../src/cli/server-client';
+import { checkResponse } from '../../src/cli/server-protocol';
 import { runReview } from '../../src/core/review/engine';
 import { stagedInput } from '../../src/core/review/inputs';
 import { REPO_ROOT } from '../unit/helpers';
@@ -137,6 +138,28 @@ describe('warm analysis server', function () {
     } finally {
       process.env.FOUREYES_TEST_DETECTOR = saved;
     }
+  });
+
+  it('a head start is used only for exactly the bytes and rules asked about', async () => {
+    repo.stageMixed();
+    await repo.startServer();
+    const runtime = runtimeIdentity(repo.runtimeDir)!;
+    const blob = (rev: string) => repo.git('rev-parse', rev).trim();
+    const before = blob('HEAD:a.tf');
+    // The server analyses the staged a.tf (wide grant) from git; the hook then asks about other bytes.
+    ServerSession.open(repo.commonDir, repo.dir)!.post({
+      type: 'prepare', id: newId(), version: VERSION, runtime, root: repo.dir, rulesBlob: blob(':.foureyes/rules.jsonc'), rulesLabel: '.foureyes/rules.jsonc (staged)',
+      changes: [{ path: 'a.tf', before, after: blob(':a.tf') }],
+    });
+    const config = JSON.parse(repo.read('.foureyes/rules.jsonc')) as Record<string, unknown>;
+    const ask = async (after: string) => {
+      const request = { type: 'analyze' as const, id: newId(), version: VERSION, runtime, rules: { config, source: path.join(repo.dir, '.foureyes/rules.jsonc') }, changes: [{ path: 'a.tf', before: Buffer.from(NARROW).toString('base64'), after: Buffer.from(after).toString('base64') }] };
+      return ServerSession.open(repo.commonDir, repo.dir)!.request(request, 30_000, (r) => checkResponse(r, request));
+    };
+    const other = await ask(NARROW.replace('s3:GetObject', 's3:PutObject'));
+    assert.equal(other.results[0].findings.some((f) => f.ruleId === 'iam/aws-admin-access'), false, 'not the kept result for the staged bytes');
+    const same = await ask(WIDE);
+    assert.equal(same.results[0].findings.some((f) => f.ruleId === 'iam/aws-admin-access'), true);
   });
 
   it('the hook gives the same verdict and message with a running server as without, and files its results in the cache', async () => {

@@ -72,6 +72,8 @@ export interface StagedListing {
   /** The staged rules file's blob id, if there is one. */
   targetRulesId?: string;
   commonDir: string;
+  /** The working tree's top (the engine resolves the rules file's globs against it). */
+  root?: string;
 }
 
 export interface StagedOptions {
@@ -179,7 +181,7 @@ async function stagedWith(reader: ObjectReader, quick: RepoPaths | undefined, cw
   const ruleIndex = entries.find((e) => e.path === RULES_FILE && e.type === 'blob');
   const recordEntries = treeRecords(entries);
   reader.ask([...recordEntries.filter((e) => e.type === 'blob').map((e) => e.object), ...(ruleIndex ? [ruleIndex.object] : [])]);
-  const prefetched = [...new Set(opts.prefetch?.({ changes, targetRulesId: ruleIndex?.object, commonDir }) ?? [])].filter((id) => /^[0-9a-f]{40,64}$/.test(id));
+  const prefetched = [...new Set(opts.prefetch?.({ changes, targetRulesId: ruleIndex?.object, commonDir, root }) ?? [])].filter((id) => /^[0-9a-f]{40,64}$/.test(id));
   reader.ask(prefetched);
   const mergeHeads = (readMaybe(path.join(gitDir, 'MERGE_HEAD')) ?? '')
     .split('\n')
