@@ -126,8 +126,9 @@ export async function serveAnalysis(opts: ServeOptions): Promise<number> {
     blobs?.stop();
     // Only the lock's owner removes the socket: closing a bound socket unlinks its path, which
     // by now may be another server's.
-    if (!ownsLock() || !server) process.exit(code);
+    if (!ownsLock()) process.exit(code);
     rmSync(lockFile, { force: true });
+    if (!server) process.exit(code);
     server.close(() => process.exit(code));
     setTimeout(() => process.exit(code), 1_000).unref();
   };
