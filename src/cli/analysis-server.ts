@@ -58,9 +58,9 @@ const MAX_KEPT = 2_000;
 
 const sha = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
-/** What a kept head-start result is filed under: exactly these rules, this path and these bytes. */
-function keptKey(rulesKey: string, filePath: string, before: Buffer | null, after: Buffer): string {
-  return sha([rulesKey, filePath, before ? sha(before) : 'none', sha(after)].join('\0'));
+/** What a kept head-start result is filed under: exactly these rules, this path and these blobs (ids are hashes of the bytes). */
+function keptKey(rulesKey: string, filePath: string, before: string, after: string): string {
+  return sha([rulesKey, filePath, before, after].join('\0'));
 }
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
@@ -201,7 +201,7 @@ export async function serveAnalysis(opts: ServeOptions): Promise<number> {
       const after = objects.get(c.after);
       if (!after) continue;
       const before = c.before ? (objects.get(c.before) ?? null) : null;
-      kept.set(keptKey(rules.key, c.path, before, after), await spanAsync(`server: analyse ${c.path}`, () => analyser.analyze({ path: c.path, before, after }, rules.resolved)));
+      kept.set(keptKey(rules.key, c.path, c.before, c.after), await spanAsync(`server: analyse ${c.path}`, () => analyser.analyze({ path: c.path, before, after }, rules.resolved)));
       done++;
     }
     return done;
@@ -212,15 +212,31 @@ export async function serveAnalysis(opts: ServeOptions): Promise<number> {
     if (sleepMs) await sleep(sleepMs);
     if (req.type === 'parse-rules') return { id: req.id, ok: true, parsed: req.rules.map((r) => parse(r.text, r.which)) };
     if (req.type === 'prepare') return { id: req.id, ok: true, prepared: await prepare(req) };
+    if (req.type === 'analyze-blobs') {
+      const rules = resolvedFor(req.rules.config, req.rules.source);
+      const keys = req.changes.map((c) => keptKey(rules.key, c.path, c.before, c.after));
+      const objects = await reader.read(req.changes.flatMap((c, i) => (kept.has(keys[i]) ? [] : [c.before, c.after])));
+      const results: AnalysisResult[] = [];
+      for (const [i, c] of req.changes.entries()) {
+        const ready = kept.get(keys[i]);
+        kept.delete(keys[i]);
+        if (ready) {
+          results.push(ready);
+          continue;
+        }
+        const after = objects.get(c.after);
+        if (!after) throw new Error(`cannot read blob ${c.after.slice(0, 12)} of ${c.path}`);
+        // As the engine does: a before side git cannot give is analysed as a new file.
+        const before = c.before ? (objects.get(c.before) ?? null) : null;
+        results.push(await analyser.analyze({ path: c.path, before, after }, rules.resolved));
+      }
+      return { id: req.id, ok: true, results };
+    }
     const rules = resolvedFor(req.rules.config, req.rules.source);
     const results: AnalysisResult[] = [];
     for (const c of req.changes) {
       const before = c.before === null ? null : Buffer.from(c.before, 'base64');
-      const after = Buffer.from(c.after, 'base64');
-      const key = keptKey(rules.key, c.path, before, after);
-      const ready = kept.get(key);
-      kept.delete(key);
-      results.push(ready ?? (await analyser.analyze({ path: c.path, before, after }, rules.resolved)));
+      results.push(await analyser.analyze({ path: c.path, before, after: Buffer.from(c.after, 'base64') }, rules.resolved));
     }
     return { id: req.id, ok: true, results };
   };
@@ -232,7 +248,7 @@ export async function serveAnalysis(opts: ServeOptions): Promise<number> {
     const wellFormed =
       !!req &&
       typeof req.id === 'string' &&
-      ((req.type === 'analyze' && Array.isArray(req.changes) && !!req.rules && typeof req.rules === 'object') ||
+      (((req.type === 'analyze' || req.type === 'analyze-blobs') && Array.isArray(req.changes) && !!req.rules && typeof req.rules === 'object') ||
         (req.type === 'parse-rules' && Array.isArray(req.rules) && req.rules.every((r) => typeof r?.text === 'string' && typeof r?.which === 'string')) ||
         (req.type === 'prepare' && Array.isArray(req.changes) && typeof req.root === 'string' && typeof req.rulesLabel === 'string' && req.changes.every((c) => typeof c?.path === 'string' && typeof c?.before === 'string' && typeof c?.after === 'string')));
     if (!wellFormed) {

@@ -78,7 +78,8 @@ function prefetcher(version: string, io: CliIO, useServer: boolean): (listing: S
     // After this tick, so the blob names reach git before the event loop is busy loading.
     if (server) server.ready().catch(() => setImmediate(prepare));
     else setImmediate(prepare);
-    return missing.flatMap((c) => [c.oldBlob, c.newBlob]);
+    // The server reads the blobs itself; should it fail, the analysis here asks git for them.
+    return server ? [] : missing.flatMap((c) => [c.oldBlob, c.newBlob]);
   };
 }
 

@@ -4,6 +4,8 @@
 // is a `ServerUnavailable`, and the hook then analyses in process: the verdict never depends on
 // the server being there.
 import { randomBytes } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import * as path from 'node:path';
 import * as net from 'node:net';
 import { NeedsFullAnalysis, type ReviewTools } from '../core/review/engine';
 import type { ResolvedRules, RulesConfig } from '../core/rules';
@@ -49,7 +51,8 @@ export class ServerSession {
   /** Starts connecting to the repository's server; undefined when there is no usable socket path. */
   static open(commonDir: string, cwd: string): ServerSession | undefined {
     const socketPath = socketPathFrom(commonDir, cwd);
-    if (!socketPath || !privateDirOk(serverDir(commonDir))) return undefined;
+    // No socket file: no server (the common case after an idle exit), known without connecting.
+    if (!socketPath || !privateDirOk(serverDir(commonDir)) || !existsSync(path.resolve(cwd, socketPath))) return undefined;
     return new ServerSession(net.createConnection(socketPath));
   }
 
@@ -155,6 +158,13 @@ export function serverReviewTools(connect: () => ServerSession | undefined, meta
       if (!changes.length) return [];
       const wire = changes.map((c) => ({ path: c.path, before: c.before ? c.before.toString('base64') : null, after: c.after.toString('base64') }));
       const request = { type: 'analyze' as const, id: newId(), version, runtime, rules: input, changes: wire };
+      return (await spanAsync(`server: analyze ${changes.length} files`, () => session().request(request, serverTimeoutMs(changes.length, meta.env), (r) => checkResponse(r, request)))).results;
+    },
+    analyzeBlobs: async (changes, rules) => {
+      const input = rulesInputs.get(rules as unknown as object);
+      if (!input) throw new NeedsFullAnalysis();
+      if (!changes.length) return [];
+      const request = { type: 'analyze-blobs' as const, id: newId(), version, runtime, rules: input, changes };
       return (await spanAsync(`server: analyze ${changes.length} files`, () => session().request(request, serverTimeoutMs(changes.length, meta.env), (r) => checkResponse(r, request)))).results;
     },
     weakenings: () => {

@@ -56,7 +56,21 @@ export interface PrepareRequest {
   changes: Array<{ path: string; before: string; after: string }>;
 }
 
-export type ServerRequest = AnalyzeRequest | ParseRulesRequest | PrepareRequest;
+/**
+ * `analyze` with each change named by git blob ids ('' before: a new file), which the server
+ * reads from the repository's object database itself (blob ids are hashes of the bytes, so these
+ * are the bytes the hook would send). A blob the server cannot read is an error answer.
+ */
+export interface AnalyzeBlobsRequest {
+  type: 'analyze-blobs';
+  id: string;
+  version: string;
+  runtime: string;
+  rules: { config: RulesConfig; source: string };
+  changes: Array<{ path: string; before: string; after: string }>;
+}
+
+export type ServerRequest = AnalyzeRequest | ParseRulesRequest | PrepareRequest | AnalyzeBlobsRequest;
 
 export type ServerResponse =
   | { id: string; ok: true; results: AnalysisResult[] }
@@ -139,7 +153,7 @@ export function checkParseResponse(response: unknown, request: ParseRulesRequest
  * The results of an `ok` response to `request`, or why it cannot be used: another id, another
  * count, or anything not shaped like an analysis of those very paths.
  */
-export function checkResponse(response: unknown, request: AnalyzeRequest): { results: AnalysisResult[] } | Problem {
+export function checkResponse(response: unknown, request: AnalyzeRequest | AnalyzeBlobsRequest): { results: AnalysisResult[] } | Problem {
   const r = checkEnvelope(response, request);
   if (!('body' in r)) return r;
   const results = r.body.results;
