@@ -40,7 +40,7 @@ export async function analyzeParallel(
   rules: ResolvedRules,
   mode: 'scan' | 'diff',
   jobs: number,
-  siblingFiles?: ReadonlyMap<string, { before?: string; after?: string }>,
+  siblingFiles?: ReadonlyMap<string, { before?: string; after?: string; analysed?: boolean }>,
   extras: { testDetector?: boolean } = {},
 ): Promise<AnalysisResult[]> {
   const data: AnalyseWorkerData = {

@@ -16,7 +16,7 @@ export interface AnalyseWorkerData {
   rules: { config: RulesConfig; source?: string };
   mode: 'scan' | 'diff';
   /** Entries of the change set's sibling map (see `fileSiblings`). */
-  siblingFiles?: Array<[string, { before?: string; after?: string }]>;
+  siblingFiles?: Array<[string, { before?: string; after?: string; analysed?: boolean }]>;
   /** Add the test-only marker detector (FOUREYES_TEST_DETECTOR in the review commands). */
   testDetector?: boolean;
 }

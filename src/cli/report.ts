@@ -28,7 +28,8 @@ export interface AnalyzeAllOptions {
   siblingFiles?: SiblingFiles;
 }
 
-export type SiblingFiles = ReadonlyMap<string, { before?: string; after?: string }>;
+/** `analysed`: the file is itself analysed in the run (scanned, or one of the changes). */
+export type SiblingFiles = ReadonlyMap<string, { before?: string; after?: string; analysed?: boolean }>;
 
 export async function analyzeAll(changes: Iterable<FileChange>, rules: ResolvedRules, mode: 'scan' | 'diff', opts: AnalyzeAllOptions = {}): Promise<RunResult> {
   const findings: Finding[] = [];
@@ -100,5 +101,6 @@ export function fileSiblings(files: SiblingFiles): SiblingSource {
       const f = files.get(p);
       return f ? { before: read(f.before), after: read(f.after) } : undefined;
     },
+    analysed: (p) => files.get(p)?.analysed === true,
   };
 }

@@ -561,6 +561,28 @@ function moduleSide(ctx: DetectorContext | undefined, path: string, side: 'befor
   return { path, docs, file: doc };
 }
 
+/**
+ * A policy read from another file (`policy = file("p.json")`) is one risk, reported once: in that
+ * file, when the same run analyses it and this file's change does not change what it reads (scan;
+ * the file is new, so its own analysis reports every risk in it; or this file read it before
+ * too, so the difference is that file's own). Pointing a policy at a file that this run does not
+ * analyse, or at an existing file it did not read before, is this file's change: reported here.
+ * Returns the policy and its baseline without the statements left to their own file.
+ */
+function withoutReportedElsewhere(policy: AwsPolicy, bp: AwsPolicy | undefined, ctx: DetectorContext | undefined, hasBefore: boolean): [AwsPolicy, AwsPolicy | undefined] {
+  const analysed = ctx?.siblingAnalysed;
+  if (!analysed) return [policy, bp];
+  const elsewhere = new Set<string>();
+  for (const s of policy.statements) {
+    const f = s.readFrom;
+    if (!f || elsewhere.has(f) || !analysed(f)) continue;
+    if (!hasBefore || ctx.mode === 'scan' || !ctx.sibling?.(f)?.before || bp?.statements.some((t) => t.readFrom === f)) elsewhere.add(f);
+  }
+  if (!elsewhere.size) return [policy, bp];
+  const keep = (s: AwsStatement) => !s.readFrom || !elsewhere.has(s.readFrom);
+  return [{ ...policy, statements: policy.statements.filter(keep) }, bp && { ...bp, statements: bp.statements.filter(keep) }];
+}
+
 /** The before side, compared with every edit of the same baseline; grants and risks per policy on first use. */
 interface Baseline {
   extracted: ExtractedPolicies | undefined;
@@ -596,8 +618,9 @@ export const iamAwsDetector: Detector<Baseline> = {
       prodAccounts: new Set((ctx?.rules?.production.awsAccounts ?? []).map((x) => String(x).trim())),
       prodByNode: new Map(),
     };
-    for (const policy of a.policies) {
-      const bp = base?.byKey.get(policy.key);
+    for (const found of a.policies) {
+      const [policy, bp] = withoutReportedElsewhere(found, base?.byKey.get(found.key), ctx, before !== undefined);
+      if (!policy.statements.length) continue;
       // A policy judged before against the same baseline policy, with the same statements (an
       // untouched subtree keeps its statement objects): its findings again, at today's ranges.
       const seen = judgedPolicies.get(policy.node);

@@ -328,7 +328,7 @@ function fileStatements(c: Collector, call: Opaque): AwsStatement[] {
   if (d.text.length > MAX_POLICY_FILE_CHARS) return [unresolvedDocument(call, `policy read from ${p}, which is over ${MAX_POLICY_FILE_CHARS / 1024} KB and not read`)];
   if (d.problems.length) return [unresolvedDocument(call, `policy read from ${p}, which does not parse as a policy document`)];
   const st = allStatements(d, undefined);
-  return st.length ? anchorAt(st, call) : [unresolvedDocument(call, `policy read from ${p}, which holds no policy statements`)];
+  return st.length ? anchorAt(st, call).map((s) => ({ ...s, readFrom: p })) : [unresolvedDocument(call, `policy read from ${p}, which holds no policy statements`)];
 }
 
 /** The statements a `source_*` / `override_*` value contributes. */
