@@ -57,6 +57,16 @@ describe('Terraform file() policies are reported once', () => {
     assert.deepEqual(await where(text), ['m/main.tf iam/aws-admin-access']);
   });
 
+  it('diff: pointing at a file that widens in the same change: the widening is the file\'s own, the .tf adds nothing', async () => {
+    const text = `expect: none\n=== before m/main.tf\n${tf('narrow.json')}=== after m/main.tf\n${tf('p.json')}=== both m/narrow.json\n${NARROW}=== before m/p.json\n${NARROW}=== after m/p.json\n${ADMIN}`;
+    assert.deepEqual(await where(text), ['m/p.json iam/aws-admin-access']);
+  });
+
+  it('diff: pointing at a file that narrows in the same change is not a finding anywhere', async () => {
+    const text = `expect: none\n=== before m/main.tf\n${tf('narrow.json')}=== after m/main.tf\n${tf('p.json')}=== both m/narrow.json\n${NARROW}=== before m/p.json\n${ADMIN}=== after m/p.json\n${NARROW}`;
+    assert.deepEqual(await where(text), []);
+  });
+
   describe('CLI', () => {
     let tmp: string;
     before(() => {

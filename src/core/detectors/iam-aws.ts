@@ -8,7 +8,7 @@ import type { ResolvedRules } from '../rules';
 import type { Doc, Node } from '../model';
 import { terraformModuleSiblings, type ModuleSide } from '../iam/tf-module';
 import { displayAction, loadActionCatalog, type AccessLevel, type ActionCatalog } from '../iam/aws-actions';
-import { extractAwsPolicies, type ExtractedPolicies, type ManagedAttachment } from '../iam/aws-extract';
+import { extractAwsPolicies, statementsReadAt, type ExtractedPolicies, type ManagedAttachment } from '../iam/aws-extract';
 import { grantOf, isAllResources, patternCovers, principalsCovered, conditionsCovered, uncoveredActions, type Grant } from '../iam/aws-grant';
 import type { AwsPolicy, AwsStatement, PolicyValue } from '../iam/aws-policy';
 import {
@@ -561,26 +561,36 @@ function moduleSide(ctx: DetectorContext | undefined, path: string, side: 'befor
   return { path, docs, file: doc };
 }
 
+/** What a statement grants, as text: equal for the same grant however it is formatted. */
+function statementContent(s: AwsStatement): string {
+  const vals = (v: PolicyValue[] | undefined) => (v ? v.map((x) => `${x.opaque ? '?' : ''}${x.text}`).sort() : null);
+  return JSON.stringify([s.effect, s.effectOpaque ?? null, vals(s.actions), vals(s.notActions), vals(s.resources), vals(s.notResources), vals(s.principals), vals(s.notPrincipals), vals(s.conditions)]);
+}
+
 /**
- * A policy read from another file (`policy = file("p.json")`) is one risk, reported once: in that
- * file, when the same run analyses it and this file's change does not change what it reads (scan;
- * the file is new, so its own analysis reports every risk in it; or this file read it before
- * too, so the difference is that file's own). Pointing a policy at a file that this run does not
- * analyse, or at an existing file it did not read before, is this file's change: reported here.
- * Returns the policy and its baseline without the statements left to their own file.
+ * A policy read from another file (`policy = file("p.json")`) is one risk, reported once. When the
+ * same run analyses that file, what its own change adds is its own finding, so here its
+ * statements are left out when the file reports all of them (scan; a new file) or when this
+ * file read it before too (the difference is the file's own), and, when this change newly points
+ * the policy at it, only the statements the file already had before count here. Pointing a
+ * policy at a file the run does not analyse is this file's change: reported here in full.
+ * Returns the policy and its baseline as judged here.
  */
 function withoutReportedElsewhere(policy: AwsPolicy, bp: AwsPolicy | undefined, ctx: DetectorContext | undefined, hasBefore: boolean): [AwsPolicy, AwsPolicy | undefined] {
   const analysed = ctx?.siblingAnalysed;
-  if (!analysed) return [policy, bp];
-  const elsewhere = new Set<string>();
+  if (!analysed || !policy.statements.some((s) => s.readFrom)) return [policy, bp];
+  const left = new Set<string>();
+  const hadBefore = new Map<string, Set<string>>();
   for (const s of policy.statements) {
     const f = s.readFrom;
-    if (!f || elsewhere.has(f) || !analysed(f)) continue;
-    if (!hasBefore || ctx.mode === 'scan' || !ctx.sibling?.(f)?.before || bp?.statements.some((t) => t.readFrom === f)) elsewhere.add(f);
+    if (!f || left.has(f) || hadBefore.has(f) || !analysed(f)) continue;
+    const old = hasBefore && ctx.mode !== 'scan' ? ctx.sibling?.(f)?.before : undefined;
+    if (!old || bp?.statements.some((t) => t.readFrom === f)) left.add(f);
+    else hadBefore.set(f, new Set(statementsReadAt(old, s.node, f).map(statementContent)));
   }
-  if (!elsewhere.size) return [policy, bp];
-  const keep = (s: AwsStatement) => !s.readFrom || !elsewhere.has(s.readFrom);
-  return [{ ...policy, statements: policy.statements.filter(keep) }, bp && { ...bp, statements: bp.statements.filter(keep) }];
+  if (!left.size && !hadBefore.size) return [policy, bp];
+  const counts = (s: AwsStatement) => !s.readFrom || (!left.has(s.readFrom) && (hadBefore.get(s.readFrom)?.has(statementContent(s)) ?? true));
+  return [{ ...policy, statements: policy.statements.filter(counts) }, bp && { ...bp, statements: bp.statements.filter((t) => !t.readFrom || !left.has(t.readFrom)) }];
 }
 
 /** The before side, compared with every edit of the same baseline; grants and risks per policy on first use. */

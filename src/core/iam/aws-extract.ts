@@ -317,6 +317,11 @@ function allStatements(doc: Doc, module: ModuleSide | undefined): AwsStatement[]
   return [...sub.policies.values()].flatMap((p) => p.statements);
 }
 
+/** Every statement of another file's document as read through a `file()` call at `call` (anchored there). */
+export function statementsReadAt(doc: Doc, call: Node, readFrom: string): AwsStatement[] {
+  return anchorAt(allStatements(doc, undefined), call).map((s) => ({ ...s, readFrom }));
+}
+
 /** The statements of a policy read with `file()` / `templatefile()`. */
 function fileStatements(c: Collector, call: Opaque): AwsStatement[] {
   const shown = call.text.length > 80 ? `${call.text.slice(0, 77)}...` : call.text;
@@ -328,7 +333,7 @@ function fileStatements(c: Collector, call: Opaque): AwsStatement[] {
   if (d.text.length > MAX_POLICY_FILE_CHARS) return [unresolvedDocument(call, `policy read from ${p}, which is over ${MAX_POLICY_FILE_CHARS / 1024} KB and not read`)];
   if (d.problems.length) return [unresolvedDocument(call, `policy read from ${p}, which does not parse as a policy document`)];
   const st = allStatements(d, undefined);
-  return st.length ? anchorAt(st, call).map((s) => ({ ...s, readFrom: p })) : [unresolvedDocument(call, `policy read from ${p}, which holds no policy statements`)];
+  return st.length ? statementsReadAt(d, call, p) : [unresolvedDocument(call, `policy read from ${p}, which holds no policy statements`)];
 }
 
 /** The statements a `source_*` / `override_*` value contributes. */
