@@ -4,7 +4,7 @@
 // `getPolicyDocument`, SAM policy templates, Lambda permissions, and managed-policy attachments by
 // ARN or name.
 import { get, resolve, scalarText, type Doc, type Node, type Obj, type Opaque } from '../model';
-import { lowersIncrementally } from '../parse';
+import { nodesMayBeShared } from '../parse';
 import {
   jsonStatements,
   looksLikeJsonStatement,
@@ -400,7 +400,7 @@ function readValues(obj: Obj, key: string): Node[] {
 export function extractAwsPolicies(doc: Doc, module?: ModuleSide): ExtractedPolicies {
   // HCL reads other blocks of the file and of its module (`source_policy_documents`, `file()`),
   // so only JSON and YAML subtrees are self-contained enough to replay.
-  const memo = !module && doc.language !== 'hcl' && lowersIncrementally(doc.language);
+  const memo = !module && doc.language !== 'hcl' && nodesMayBeShared(doc);
   const c: Collector = { doc, ...(module ? { module } : {}), policies: new Map(), attachments: [], seen: new Set(), shape: new Map(), memo };
   for (const root of doc.roots) {
     const key = root.path.filter((p): p is string => typeof p === 'string');
