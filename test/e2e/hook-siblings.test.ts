@@ -90,6 +90,18 @@ describe('e2e: the hook resolves Terraform module references from HEAD and the i
     assert.equal(ok.code, 0, ok.stderr);
   });
 
+  it('verify over a range reads the referenced files at the range ends', () => {
+    const repo = repoWith({ 'infra/main.tf': policyTf('narrow.json'), 'infra/narrow.json': NARROW, 'infra/admin.json': ADMIN });
+    const base = repo.git('rev-parse', 'HEAD').trim();
+    repo.write('infra/main.tf', policyTf('admin.json'));
+    repo.git('add', '.');
+    repo.git('-c', 'core.hooksPath=/dev/null', 'commit', '-q', '-m', 'point at admin');
+    const r = repo.cli(['verify', '--range', `${base}..HEAD`, '--format', 'json'], { env: { FOUREYES_TEST_DETECTOR: '0' } });
+    assert.equal(r.code, 1, r.stderr);
+    const found = (JSON.parse(r.stdout) as { findings: Checked['findings'] }).findings.map((f) => `${f.path} ${f.ruleId}`);
+    assert.deepEqual(found, ['infra/main.tf iam/aws-admin-access']);
+  });
+
   it('a commit without module references runs no extra git for them', () => {
     const repo = repoWith({ 'infra/main.tf': policyTf('narrow.json'), 'infra/narrow.json': NARROW });
     repo.write('infra/other.tf', 'resource "aws_s3_bucket" "b" {\n  bucket = "b"\n}\n');
