@@ -1,9 +1,10 @@
 // The pre-commit hook's entry (dist/hook.js): a small bundle that answers from the analysis cache
 // when it can, and loads the full CLI (parsers, detectors) only when something must be analysed.
 import * as path from 'node:path';
-import { setFlagsFromString } from 'node:v8';
+import { readFileSync } from 'node:fs';
 import { analysisVersion, cacheDirFor, NeedsFullAnalysis, runReview, uncachedChanges, type ReviewTools } from '../core/review/engine';
 import { stagedInput, type StagedListing } from '../core/review/inputs';
+import { parsePrelisted, type PreListed } from '../core/review/prelisted';
 import { outcomeText } from '../core/review/report';
 import type { ReviewedFinding } from '../core/review/policy';
 import { mark, span, spanAsync } from '../core/trace';
@@ -29,11 +30,6 @@ let loaded: CachedModule<FullCli> | undefined;
 
 function loadCli(): FullCli {
   if (!loaded) {
-    // Grammars run as Liftoff (baseline) code only: tiering the large grammars up to TurboFan
-    // costs more CPU than a commit's worth of parsing gives back (about 40% of the cold hook's CPU
-    // on two cores). Set here, before the first wasm compile and before cli.js is compiled, so the
-    // V8 flag hash its code cache is checked against is the same on every run.
-    setFlagsFromString('--liftoff-only');
     loaded = span('load cli.js', () => requireWithCodeCache<FullCli>(path.join(__dirname, 'cli.js')));
     mark(`code cache ${loaded.cacheAccepted ? 'accepted' : 'not used'}`);
     loaded.exports.useBundledGrammars();
@@ -94,13 +90,26 @@ async function warmCodeCache(): Promise<number> {
   return 0;
 }
 
-async function hookMain(argv: string[], io: CliIO): Promise<number> {
-  if (argv[0] === '--warm-code-cache') return warmCodeCache();
+const LISTED_ON_STDIN = '--listed-on-stdin';
+
+/** The runner's git listing (see `core/review/prelisted.ts`); anything unreadable means asking git again. */
+function readPrelisted(): PreListed | undefined {
+  try {
+    return span('read listing', () => parsePrelisted(readFileSync(0)));
+  } catch {
+    return undefined;
+  }
+}
+
+async function hookMain(args: string[], io: CliIO): Promise<number> {
+  if (args[0] === '--warm-code-cache') return warmCodeCache();
+  const prelisted = args.includes(LISTED_ON_STDIN) ? readPrelisted() : undefined;
+  const argv = args.filter((a) => a !== LISTED_ON_STDIN);
   if (argv[0] !== 'check' || !argv.includes('--staged') || argv.some((a) => a.startsWith('--format'))) return loadCli().main(argv, io);
   try {
     const now = io.env.FOUREYES_NOW && !Number.isNaN(Date.parse(io.env.FOUREYES_NOW)) ? new Date(io.env.FOUREYES_NOW) : new Date();
     const version = analysisVersion(VERSION, io.env);
-    const input = await spanAsync('staged input', () => stagedInput(io.cwd, io.env, { prefetch: prefetcher(version) }));
+    const input = await spanAsync('staged input', () => stagedInput(io.cwd, io.env, { prefetch: prefetcher(version), prelisted }));
     const opts = { version, cacheDir: cacheDirFor(input), now };
     let outcome;
     try {

@@ -9,11 +9,12 @@ import { testMarkerDetector } from '../core/detectors/test-marker';
 import { parseRules, resolveRules } from '../core/rules';
 import { analysisVersion, cacheDirFor, runReview, type ReviewOutcome, type ReviewTools } from '../core/review/engine';
 import { rangeInput, stagedInput, type ReviewInput } from '../core/review/inputs';
+import { RootsError } from '../core/review/roots';
 import type { ReviewedFinding } from '../core/review/policy';
 import { weakeningFindings } from '../core/review/weakening';
 import { analyzeParallel, defaultJobs, PARALLEL_MIN_FILES } from './analyse-pool';
 import { spanAsync } from '../core/trace';
-import type { CliIO } from './io';
+import { UsageError, type CliIO } from './io';
 import { VERSION } from './version';
 
 const testDetector = () => process.env.FOUREYES_TEST_DETECTOR === '1';
@@ -71,5 +72,15 @@ export function stateLabel(r: ReviewedFinding): string {
       return 'let through by break-glass (unreviewed)';
     default:
       return 'review not required';
+  }
+}
+
+/** The root commits an approval made here is bound to; a usage error when they cannot be found. */
+export function repositoryRoots(input: ReviewInput): string[] {
+  try {
+    return input.repository.roots();
+  } catch (err) {
+    if (err instanceof RootsError) throw new UsageError(err.message);
+    throw err;
   }
 }

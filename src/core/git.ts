@@ -425,10 +425,6 @@ export function authorFromEnv(env: NodeJS.ProcessEnv): Ident | undefined {
   return { name, email };
 }
 
-export async function authorIdentAsync(cwd: string, env?: NodeJS.ProcessEnv): Promise<Ident> {
-  return authorFromEnv(env ?? process.env) ?? parseIdent((await gitAsync(['var', 'GIT_AUTHOR_IDENT'], { cwd, env })).toString('utf8'));
-}
-
 export function configGet(cwd: string, key: string, env?: NodeJS.ProcessEnv): string | undefined {
   const r = gitRaw(['config', '--get', key], { cwd, env });
   if (r.code === 1) return undefined;
@@ -446,18 +442,25 @@ export interface CommitInfo {
   parents: string[];
   author: Ident;
   subject: string;
+  /** Emails named in `Co-authored-by:` trailers (they wrote the change too). */
+  coAuthors?: string[];
 }
 
 /** Commits in `from..to`, oldest first. */
 export function commitsInRange(cwd: string, from: string | undefined, to: string, env?: NodeJS.ProcessEnv): CommitInfo[] {
   const range = from ? [`${from}..${to}`] : [to];
-  const out = gitText(['log', '-z', '--reverse', '--format=%H%x1f%P%x1f%an%x1f%ae%x1f%s', ...range, '--'], { cwd, env });
+  const format = '--format=%H%x1f%P%x1f%an%x1f%ae%x1f%s%x1f%(trailers:key=Co-authored-by,valueonly,unfold,separator=%x1e)';
+  const out = gitText(['log', '-z', '--reverse', format, ...range, '--'], { cwd, env });
   return out
     .split('\0')
     .filter(Boolean)
     .map((rec) => {
-      const [id, parents, an, ae, subject] = rec.replace(/^\n/, '').split('\x1f');
-      return { id, parents: parents ? parents.split(' ') : [], author: { name: an, email: ae }, subject };
+      const [id, parents, an, ae, subject, trailers] = rec.replace(/^\n/, '').split('\x1f');
+      const coAuthors = (trailers ?? '')
+        .split('\x1e')
+        .map((t) => /<([^<>]+)>/.exec(t)?.[1]?.trim())
+        .filter((e): e is string => !!e);
+      return { id, parents: parents ? parents.split(' ') : [], author: { name: an, email: ae }, subject, ...(coAuthors.length ? { coAuthors } : {}) };
     });
 }
 

@@ -4,6 +4,7 @@ import { spawn, spawnSync } from 'node:child_process';
 import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { configGet, gitRaw, GitError } from './git';
+import { frameMarkerPrintf, PRELISTED_COMMANDS } from './review/prelisted';
 
 export const HOOK_MARK = '# >>> foureyes >>>';
 export const HOOK_END = '# <<< foureyes <<<';
@@ -64,6 +65,18 @@ export function hookSnippet(): string {
   ].join('\n');
 }
 
+/**
+ * V8 flags of the hook's node. Grammars run as Liftoff (baseline) code only: tiering the large
+ * grammars up to TurboFan costs more CPU than a commit's worth of parsing gives back. Every run
+ * of hook.js, warming included, passes the same flags: V8 refuses a code cache made under others.
+ */
+export const HOOK_NODE_FLAGS = ['--liftoff-only'];
+
+/** The runner's git commands as one sh group, each followed by its frame marker (`core/review/prelisted.ts`). */
+export function prelistGroup(): string {
+  return ['{', ...PRELISTED_COMMANDS.map((args) => `  git ${args.map(shQuote).join(' ')} 2>/dev/null\n  ${frameMarkerPrintf()}`), '}'].join('\n');
+}
+
 export function runnerScript(nodePath: string, version: string): string {
   return `#!/bin/sh
 # Four Eyes pre-commit runner ${version}, written by 'foureyes hook install'. Runs the copy of the
@@ -78,7 +91,9 @@ if [ -z "$foureyes_node" ]; then
   echo ${shQuote(`foureyes: cannot run the review check: node is not at ${nodePath} (recorded at install) nor on PATH. Install Node 20+ or re-run 'foureyes hook install'. Commit blocked.`)} >&2
   exit 1
 fi
-FOUREYES_GRAMMAR_DIR="$foureyes_dir/grammars" exec "$foureyes_node" "$foureyes_dir/hook.js" check --staged --hook
+# git lists the staged change while node starts (on the other core); the hook reads it on stdin.
+export FOUREYES_GRAMMAR_DIR="$foureyes_dir/grammars"
+${prelistGroup()} | exec "$foureyes_node" ${HOOK_NODE_FLAGS.join(' ')} "$foureyes_dir/hook.js" check --staged --hook --listed-on-stdin
 `;
 }
 
@@ -120,7 +135,7 @@ export function installRuntime(loc: HookLocations, distDir: string, nodePath: st
  * timeout only means the first commit writes it. `wait: false` (the editor) does not block.
  */
 export function warmRuntime(loc: HookLocations, nodePath: string, opts: { wait: boolean } = { wait: true }): void {
-  const args = [path.join(loc.runtimeDir, 'hook.js'), '--warm-code-cache'];
+  const args = [...HOOK_NODE_FLAGS, path.join(loc.runtimeDir, 'hook.js'), '--warm-code-cache'];
   const env = { ...process.env, FOUREYES_GRAMMAR_DIR: path.join(loc.runtimeDir, 'grammars'), FOUREYES_TEST_DETECTOR: '' };
   try {
     if (opts.wait) spawnSync(nodePath, args, { cwd: loc.runtimeDir, env, stdio: 'ignore', timeout: 60_000, windowsHide: true });

@@ -80,7 +80,7 @@ function withSource(list: ReviewedFinding[], outcome: Pick<ReviewOutcome, 'findi
 export async function buildStatus(cwd: string, env: NodeJS.ProcessEnv | undefined, opts: StatusOptions): Promise<{ report: StatusReport; input: ReviewInput; outcome: ReviewOutcome }> {
   const input = await stagedInput(cwd, env);
   const analysisCache = cacheDirFor(input);
-  const review = { version: opts.version, cacheDir: analysisCache, now: opts.now };
+  const review = { version: opts.version, cacheDir: analysisCache, now: opts.now, bindAll: true };
   const outcome = await runReview(input, opts.tools, review);
   const errors = [...outcome.errors];
   const info = [...outcome.info];

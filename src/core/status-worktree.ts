@@ -104,6 +104,6 @@ export async function worktreeFindings(input: ReviewInput, policy: RulesConfig, 
     }
   }
   cache.save();
-  const judged = evaluatePolicy({ findings, records: input.records, policy, authorsOf: input.authorsOf, now: opts.now });
+  const judged = evaluatePolicy({ findings, records: input.records, policy, authorsOf: input.authorsOf, now: opts.now, repository: input.repository });
   return { findings: judged.findings, errors, mtimes };
 }

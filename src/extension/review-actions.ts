@@ -9,7 +9,8 @@ import * as vscode from 'vscode';
 import { errorMessage } from '../core/analyze';
 import type { Logger } from '../core/logger';
 import { findingRef, seniorForKey, signApproval, writeRecord } from '../core/review/approve';
-import { checkRecord, type ReviewedFinding } from '../core/review/policy';
+import { bindingProblem, checkRecord, type ReviewedFinding } from '../core/review/policy';
+import { headBinding } from '../core/review/roots';
 import { approvalFileName, decodeApprovalToken, formatRecordFile } from '../core/review/record';
 import { buildRequest, encodeRequest, requestMarkdown } from '../core/review/request';
 import { resolveSigningKey } from '../core/review/sign';
@@ -74,7 +75,7 @@ export class ReviewActions {
       void vscode.window.showInformationMessage('Four Eyes: nothing here needs a senior review.');
       return undefined;
     }
-    const req = buildRequest(t.ctx.author, t.ctx.repo?.head ?? '', t.findings, new Date());
+    const req = buildRequest(t.ctx.author, t.ctx.repo?.head ?? '', t.ctx.repo ? headBinding(t.ctx.root, t.ctx.repo.commonDir).roots() : [], t.findings, new Date());
     const text = requestMarkdown(req);
     await vscode.env.clipboard.writeText(text);
     this.log.info(`review request for ${t.findings.length} finding(s) in ${t.result.path} copied to the clipboard (token ${encodeRequest(req).slice(0, 40)}...)`);
@@ -98,7 +99,8 @@ export class ReviewActions {
     const key = resolveSigningKey(t.ctx.root, undefined, process.env);
     try {
       const senior = seniorForKey(t.ctx.policy, key);
-      const record = signApproval({ senior, author: t.ctx.author, note: why, findings: t.findings.map((r) => findingRef(r.finding)), now: new Date() }, key, process.env, t.ctx.policy);
+      const roots = headBinding(t.ctx.root, t.ctx.repo.commonDir).roots();
+      const record = signApproval({ senior, roots, author: t.ctx.author, note: why, findings: t.findings.map((r) => findingRef(r.finding)), now: new Date() }, key, process.env, t.ctx.policy);
       const file = writeRecord(t.ctx.root, record);
       this.log.info(`${senior.id} approved ${t.findings.length} finding(s) in ${t.result.path}; wrote and staged ${file}`);
       this.service.refreshAll();
@@ -118,6 +120,8 @@ export class ReviewActions {
     const record = decodeApprovalToken(text.trim());
     const check = checkRecord({ path: approvalFileName(record.id), mode: '100644', text: formatRecordFile(record) }, ctx.policy, new Date());
     if (check.status.state !== 'valid') throw new Error(`approval token refused: ${check.status.problems.join('; ')}`);
+    const wrongRepo = bindingProblem(record, approvalFileName(record.id), headBinding(ctx.root, ctx.repo.commonDir));
+    if (wrongRepo) throw new Error(`approval token refused: ${wrongRepo}`);
     const file = writeRecord(ctx.root, record);
     this.log.info(`approval by ${record.reviewer} verified; wrote and staged ${file}`);
     this.service.refreshAll();

@@ -229,13 +229,12 @@ describe('e2e: review hook and approvals', function () {
     assert.equal(req.code, 0, req.stderr);
     assert.match(req.stdout, /## Four Eyes review request/);
     assert.match(req.stdout, /foureyes-request:/);
+    // The senior's machine: a clone of the repository (the approval is bound to its root commit).
     const senior = new TempRepo();
     repos.push(senior);
     writeFileSync(path.join(senior.base, 'req.md'), req.stdout);
-    senior.write('.foureyes/rules.jsonc', repo.read('.foureyes/rules.jsonc'));
-    senior.git('add', '.');
-    senior.git('commit', '-q', '-m', 'rules');
-    const rev = senior.cli(['review', path.join(senior.base, 'req.md'), '--note', 'fine', '--key', alice], { input: 'y\n' });
+    senior.run('git', ['clone', '-q', repo.dir, path.join(senior.base, 'clone')]);
+    const rev = senior.cli(['review', path.join(senior.base, 'req.md'), '--note', 'fine', '--key', alice], { input: 'y\n', cwd: path.join(senior.base, 'clone') });
     assert.equal(rev.code, 0, rev.stderr);
     const token = rev.stdout.trim();
     assert.match(token, /^foureyes-approval:/);
@@ -246,16 +245,22 @@ describe('e2e: review hook and approvals', function () {
     assert.equal(repo.commit('a').code, 0);
   });
 
-  it('break-glass lets an emergency change through and verify reports it', () => {
+  it('break-glass lets an emergency change through; verify reports it and fails unless --allow-break-glass', () => {
     const { repo } = track(setup());
     const start = repo.git('rev-parse', 'HEAD').trim();
     repo.write('a.json', MARK_HIGH);
     repo.git('add', '.');
     assert.equal(repo.cli(['break-glass', '--reason', 'outage INC-42']).code, 0);
     assert.equal(repo.commit('hotfix').code, 0);
+    // Break-glass is not an approval: CI stays red unless the workflow accepts break-glass.
     const v = repo.cli(['verify', '--range', `${start}..HEAD`]);
-    assert.equal(v.code, 0, v.stdout + v.stderr);
+    assert.equal(v.code, 1, v.stdout + v.stderr);
     assert.match(v.stdout, /BREAK-GLASS: .* "outage INC-42"/);
+    assert.match(v.stdout, /1 finding\(s\) let through by break-glass still need a senior's approval/);
+    assert.doesNotMatch(v.stdout, /foureyes: ok/);
+    const allowed = repo.cli(['verify', '--range', `${start}..HEAD`, '--allow-break-glass']);
+    assert.equal(allowed.code, 0, allowed.stdout + allowed.stderr);
+    assert.match(allowed.stdout, /BREAK-GLASS: .* "outage INC-42"/);
   });
 
   it('verify over a range catches a --no-verify commit, and passes once an approval is committed', () => {

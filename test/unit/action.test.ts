@@ -19,6 +19,11 @@ describe('the GitHub Action (action.yml)', () => {
     assert.match(text, /verify "\$@"/);
   });
 
+  it('lets a workflow accept break-glass only by an explicit input', () => {
+    assert.match(text, /allow-break-glass:[\s\S]*?default: 'false'/);
+    assert.match(text, /if \[ "\$FOUREYES_ALLOW_BREAK_GLASS" = true \]; then set -- "\$@" --allow-break-glass; fi/);
+  });
+
   it('is clean under Four Eyes own CI rules', () => {
     const r = spawnSync(process.execPath, [path.join(REPO_ROOT, 'dist/cli.js'), 'scan', 'action.yml', '--format', 'json'], { cwd: REPO_ROOT, encoding: 'utf8' });
     assert.strictEqual(r.status, 0, `scan action.yml: ${r.stdout}${r.stderr}`);

@@ -3,7 +3,7 @@ import { findingRef, seniorForKey, signApproval, writeRecord } from '../../core/
 import { resolveSigningKey } from '../../core/review/sign';
 import { EXIT_OK, UsageError, type Command } from '../io';
 import { parseCommandArgs } from '../options';
-import { nowFrom, reviewStaged } from '../review-run';
+import { nowFrom, repositoryRoots, reviewStaged } from '../review-run';
 
 export const approveCommand: Command = {
   name: 'approve',
@@ -26,7 +26,8 @@ export const approveCommand: Command = {
     try {
       const senior = seniorForKey(outcome.policy, key);
       const author = input.authorsOf('')[0] ?? '';
-      const record = signApproval({ senior, author, note: values.note, findings: pending.map((r) => findingRef(r.finding)), now: nowFrom(io), expiresAfterDays: days }, key, io.env, outcome.policy);
+      const roots = repositoryRoots(input);
+      const record = signApproval({ senior, roots, author, note: values.note, findings: pending.map((r) => findingRef(r.finding)), now: nowFrom(io), expiresAfterDays: days }, key, io.env, outcome.policy);
       const file = writeRecord(input.root, record, io.env);
       io.stdout(`foureyes: ${senior.id} approved ${pending.length} finding(s); wrote and staged ${file}\n`);
       return EXIT_OK;

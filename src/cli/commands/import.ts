@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { writeRecord } from '../../core/review/approve';
 import { analysisVersion, runReview, cacheDirFor } from '../../core/review/engine';
 import { stagedInput } from '../../core/review/inputs';
-import { checkRecord } from '../../core/review/policy';
+import { bindingProblem, checkRecord } from '../../core/review/policy';
 import { approvalFileName, decodeApprovalToken, formatRecordFile } from '../../core/review/record';
 import { EXIT_OK, UsageError, type Command } from '../io';
 import { parseCommandArgs } from '../options';
@@ -30,6 +30,8 @@ export const importCommand: Command = {
     const outcome = await runReview(input, FULL_TOOLS, { version: analysisVersion(VERSION, io.env), cacheDir: cacheDirFor(input), now: nowFrom(io) });
     const check = checkRecord({ path: approvalFileName(record.id), mode: '100644', text: formatRecordFile(record) }, outcome.policy, nowFrom(io));
     if (check.status.state !== 'valid') throw new UsageError(`approval token refused: ${check.status.problems.join('; ')}`);
+    const wrongRepo = bindingProblem(record, approvalFileName(record.id), input.repository);
+    if (wrongRepo) throw new UsageError(`approval token refused: ${wrongRepo}`);
     const file = writeRecord(input.root, record, io.env);
     const listed = new Set(record.findings.map((f) => f.fingerprint));
     const matched = outcome.findings.filter((r) => listed.has(r.finding.fingerprint)).length;

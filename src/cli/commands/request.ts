@@ -2,7 +2,7 @@
 import { buildRequest, encodeRequest, requestMarkdown } from '../../core/review/request';
 import { EXIT_OK, UsageError, type Command } from '../io';
 import { parseCommandArgs } from '../options';
-import { nowFrom, reviewStaged } from '../review-run';
+import { nowFrom, repositoryRoots, reviewStaged } from '../review-run';
 
 export const requestCommand: Command = {
   name: 'request',
@@ -19,7 +19,7 @@ export const requestCommand: Command = {
       io.stderr('foureyes: no staged finding needs review\n');
       return EXIT_OK;
     }
-    const req = buildRequest(input.authorsOf('')[0] ?? '', input.base, pending, nowFrom(io));
+    const req = buildRequest(input.authorsOf('')[0] ?? '', input.base, repositoryRoots(input), pending, nowFrom(io));
     if (format === 'token') io.stdout(encodeRequest(req) + '\n');
     else if (format === 'json') io.stdout(JSON.stringify(req, null, 2) + '\n');
     else io.stdout(requestMarkdown(req));

@@ -3,10 +3,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { seniorForKey, signApproval } from '../../core/review/approve';
 import { encodeApprovalToken } from '../../core/review/record';
-import { decodeRequest, requestMarkdown } from '../../core/review/request';
+import { decodeRequest, repositoryLabel, requestMarkdown } from '../../core/review/request';
+import { RootsError, rootCommits } from '../../core/review/roots';
 import { resolveSigningKey } from '../../core/review/sign';
 import { parseRules, RULES_FILE, type RulesConfig } from '../../core/rules';
-import { gitRaw, gitText } from '../../core/git';
+import { gitRaw, gitText, revParse } from '../../core/git';
 import { EXIT_FINDINGS, EXIT_OK, UsageError, type CliIO, type Command } from '../io';
 import { parseCommandArgs } from '../options';
 import { nowFrom } from '../review-run';
@@ -40,6 +41,31 @@ function seniorRules(io: CliIO, rulesArg: string | undefined): RulesConfig {
   return parseRules(r.stdout.toString('utf8'), `${RULES_FILE} at HEAD`);
 }
 
+/**
+ * The senior signs in a clone of the repository (whose rules they read): a request that names
+ * another repository is refused, so nobody can get an approval for one repository by presenting
+ * it as another. Before the first commit there is nothing to compare with.
+ */
+function sameRepository(io: CliIO, requested: string[]): void {
+  if (!requested.length) return;
+  const head = revParse(io.cwd, 'HEAD^{commit}', io.env);
+  if (!head) return;
+  let here: string[];
+  try {
+    const common = gitText(['rev-parse', '--git-common-dir'], { cwd: io.cwd, env: io.env }).trim();
+    here = rootCommits(io.cwd, path.resolve(io.cwd, common), head, io.env);
+  } catch (err) {
+    if (err instanceof RootsError) throw new UsageError(err.message);
+    throw err;
+  }
+  const missing = requested.filter((r) => !here.includes(r));
+  if (missing.length) {
+    throw new UsageError(
+      `the request is for another repository (${repositoryLabel(requested)}) than the clone you run review in (${repositoryLabel(here)}); run it in a clone of that repository, or pass --rules FILE`,
+    );
+  }
+}
+
 export const reviewCommand: Command = {
   name: 'review',
   summary: 'show a review request (file or token) and, on confirmation, sign it and print an approval token',
@@ -58,11 +84,12 @@ export const reviewCommand: Command = {
     io.stderr(requestMarkdown(req));
     if (!values.note?.trim()) throw new UsageError('review needs --note "why the change is acceptable"');
     const policy = seniorRules(io, values.rules);
+    if (!values.rules) sameRepository(io, req.roots);
     const key = resolveSigningKey(stagedInputRoot(io), values.key, io.env);
     try {
       const senior = seniorForKey(policy, key);
       if (!values.yes) {
-        io.stderr(`Approve these ${req.findings.length} finding(s) as ${senior.id}? [y/N] `);
+        io.stderr(`Approve these ${req.findings.length} finding(s) as ${senior.id}, for the repository ${repositoryLabel(req.roots)}? [y/N] `);
         const answer = await readLine(io);
         if (!/^y(es)?$/i.test(answer)) {
           io.stderr('foureyes: not approved\n');
@@ -71,12 +98,13 @@ export const reviewCommand: Command = {
       }
       const days = values['expires-days'] === undefined ? undefined : Number(values['expires-days']);
       const record = signApproval(
-        { senior, author: req.author, note: values.note, findings: req.findings.map((f) => ({ fingerprint: f.fingerprint, ruleId: f.ruleId, path: f.path, summary: f.summary.slice(0, 2000) })), now: nowFrom(io), expiresAfterDays: days },
+        { senior, roots: req.roots, author: req.author, note: values.note, findings: req.findings.map((f) => ({ fingerprint: f.fingerprint, ruleId: f.ruleId, path: f.path, summary: f.summary.slice(0, 2000) })), now: nowFrom(io), expiresAfterDays: days },
         key,
         io.env,
         policy,
       );
       io.stdout(encodeApprovalToken(record) + '\n');
+      io.stderr(`foureyes: signed as ${senior.id} for the repository ${repositoryLabel(req.roots)}\n`);
       io.stderr('foureyes: send the token above to the developer; they run `foureyes import TOKEN`\n');
       return EXIT_OK;
     } finally {

@@ -13,9 +13,9 @@ import { VERSION } from '../version';
 export const verifyCommand: Command = {
   name: 'verify',
   summary: 'CI: every finding introduced in a commit range must be covered by valid approvals',
-  usage: 'foureyes verify (--range A..B | --base REV [--head REV]) [--format text|json|sarif]',
+  usage: 'foureyes verify (--range A..B | --base REV [--head REV]) [--format text|json|sarif] [--allow-break-glass]',
   async run(args, io) {
-    const { values } = parseCommandArgs(args, { range: { type: 'string' }, base: { type: 'string' }, head: { type: 'string' }, format: { type: 'string', short: 'f' } });
+    const { values } = parseCommandArgs(args, { range: { type: 'string' }, base: { type: 'string' }, head: { type: 'string' }, format: { type: 'string', short: 'f' }, 'allow-break-glass': { type: 'boolean' } });
     const format = values.format ?? 'text';
     if (!['text', 'json', 'sarif'].includes(format)) throw new UsageError(`--format must be text, json or sarif, not '${format}'`);
     let from: string | undefined;
@@ -47,7 +47,10 @@ export const verifyCommand: Command = {
       if (o.blocking.length || o.errors.length) bypassed.push({ commit: c.id, subject: c.subject, findings: o.blocking.length, errors: o.errors.length });
     }
     const breakGlass = outcome.records.filter((r) => r.state === 'break-glass');
-    const uncovered = outcome.errors.length > 0 || outcome.blocking.length > 0;
+    // Break-glass lets a commit through the hook; it is not an approval, so CI stays red until a
+    // senior's approval is committed, unless the workflow explicitly accepts break-glass.
+    const unreviewed = outcome.findings.filter((r) => r.state === 'break-glass');
+    const uncovered = outcome.errors.length > 0 || outcome.blocking.length > 0 || (unreviewed.length > 0 && !values['allow-break-glass']);
     if (format === 'sarif') {
       const shown = outcome.findings.filter((r) => r.state !== 'approved' && r.state !== 'not-required').map((r) => ({ ...r.finding, message: `${r.finding.message} [${stateLabel(r)}]` }));
       io.stdout(toSarif(shown, outcome.notes, allRules(), { toolVersion: VERSION }));
@@ -61,11 +64,12 @@ export const verifyCommand: Command = {
       );
     } else {
       const lines = [`foureyes verify ${from ? from.slice(0, 12) : '(root)'}..${to.slice(0, 12)}: ${input.commits.length} commit(s)`];
-      lines.push(outcomeText(outcome, stateLabel, 'foureyes request --staged (on the branch), then commit the approval').trimEnd());
+      lines.push(outcomeText(outcome, stateLabel, 'foureyes request --staged (on the branch), then commit the approval', { breakGlassBlocks: !values['allow-break-glass'] }).trimEnd());
       for (const b of breakGlass) {
         const r = b.record!;
         lines.push(`BREAK-GLASS: ${b.path} by ${r.author} at ${r.createdAt}: "${r.kind === 'break-glass' ? r.reason : ''}" (${r.findings.length} finding(s) unreviewed)`);
       }
+      if (unreviewed.length && values['allow-break-glass']) lines.push(`${unreviewed.length} finding(s) let through by break-glass without review (accepted: --allow-break-glass)`);
       for (const b of bypassed) lines.push(`bypassed the hook: ${b.commit.slice(0, 12)} "${b.subject}" (${b.findings} unapproved finding(s)${b.errors ? `, ${b.errors} error(s)` : ''} when committed)`);
       io.stdout(lines.join('\n') + '\n');
     }

@@ -9,7 +9,9 @@ import type { RulesConfig, Senior } from '../rules';
 import { checkRecord, sameEmail } from './policy';
 import {
   approvalFileName,
+  BREAK_GLASS_VERSION,
   formatRecordFile,
+  RECORD_VERSION,
   recordId,
   signedContent,
   type ApprovalPayload,
@@ -18,6 +20,7 @@ import {
   type FindingRef,
   type ReviewRecord,
 } from './record';
+import { isObjectId } from './roots';
 import { sshSign, SigningError, type SigningKey } from './sign';
 
 export const DEFAULT_EXPIRY_DAYS = 30;
@@ -42,6 +45,8 @@ export function seniorForKey(policy: RulesConfig, key: SigningKey): Senior {
 
 export interface ApprovalDraft {
   senior: Senior;
+  /** The repository the change is in: root commits of its base revision, [] before the first commit. */
+  roots: string[];
   author: string;
   note: string;
   findings: FindingRef[];
@@ -57,9 +62,11 @@ export function signApproval(draft: ApprovalDraft, key: SigningKey, env: NodeJS.
   }
   const days = draft.expiresAfterDays ?? policy.review?.expiresAfterDays ?? DEFAULT_EXPIRY_DAYS;
   const createdAt = new Date(Math.floor(draft.now.getTime() / 1000) * 1000);
+  if (!draft.roots.every(isObjectId)) throw new SigningError('the repository binding holds something that is not a commit id; nothing was signed');
   const base: Omit<ApprovalPayload, 'id'> = {
-    version: 1,
+    version: RECORD_VERSION,
     kind: 'approval',
+    roots: [...new Set(draft.roots)].sort(),
     reviewer: draft.senior.id,
     reviewerKey: key.publicKey.fingerprint,
     author: draft.author,
@@ -79,7 +86,7 @@ export function signApproval(draft: ApprovalDraft, key: SigningKey, env: NodeJS.
 export function makeBreakGlass(author: string, reason: string, findings: FindingRef[], now: Date): BreakGlassRecord {
   if (!reason.trim()) throw new Error('break-glass needs --reason "..." saying why review is skipped');
   const base: Omit<BreakGlassRecord, 'id'> = {
-    version: 1,
+    version: BREAK_GLASS_VERSION,
     kind: 'break-glass',
     author,
     createdAt: new Date(Math.floor(now.getTime() / 1000) * 1000).toISOString(),

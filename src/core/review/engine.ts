@@ -62,6 +62,8 @@ export interface ReviewOptions {
   version: string;
   /** Where the analysis cache lives; undefined disables it. */
   cacheDir?: string;
+  /** Check every approval's repository binding (default: in range mode), not only those that could count. */
+  bindAll?: boolean;
 }
 
 /** How a staged check names the rules file at HEAD and in the index (in messages and cache keys). */
@@ -78,7 +80,7 @@ function parseOrFail(text: string, which: string, errors: string[], cache: Analy
   if (!parsed) {
     if (!tools.parseRules) throw new NeedsFullAnalysis();
     try {
-      parsed = { config: tools.parseRules(text.replace(/^\uFEFF/, ''), which) };
+      parsed = { config: span(`parse rules ${which}`, () => tools.parseRules!(text.replace(/^\uFEFF/, ''), which)) };
     } catch (err) {
       parsed = { error: (err as Error).message };
     }
@@ -195,7 +197,7 @@ export async function runReview(input: ReviewInput, tools: ReviewTools, opts: Re
     if (!tools.analyze || !tools.resolve || !tools.weakenings) throw new NeedsFullAnalysis();
   }
   if (needs.length && tools.analyze && tools.resolve) {
-    const resolved = tools.resolve(targetConfig ?? {}, input.targetRules ? path.join(input.root, RULES_FILE) : '');
+    const resolved = span('resolve rules', () => tools.resolve!(targetConfig ?? {}, input.targetRules ? path.join(input.root, RULES_FILE) : ''));
     // Grammars load side by side; each group of files (by extension: one grammar) is analysed as
     // soon as its grammars are ready, so small grammars' files do not wait for a large one.
     // Files are still analysed one at a time, and errors reported in the original order.
@@ -302,7 +304,16 @@ export async function runReview(input: ReviewInput, tools: ReviewTools, opts: Re
     });
   }
 
-  const result = span('policy', () => evaluatePolicy({ findings, records: input.records, policy, authorsOf: input.authorsOf, now: opts.now ?? new Date() }));
+  const result = span('policy', () => evaluatePolicy({
+      findings,
+      records: input.records,
+      policy,
+      authorsOf: input.authorsOf,
+      now: opts.now ?? new Date(),
+      repository: input.repository,
+      bindAll: opts.bindAll ?? input.mode === 'range',
+    }),
+  );
   errors.unshift(...result.errors.filter((e) => !errors.includes(e)));
   for (const r of result.findings) {
     if (r.state === 'break-glass') info.push(`break-glass record ${r.coveredBy[0]?.slice(0, 12)} lets ${r.finding.path}:${r.finding.range.startLine} through without review`);

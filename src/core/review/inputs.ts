@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import {
-  authorIdentAsync,
+  authorFromEnv,
   commitPaths,
   commitsInRange,
   EMPTY_TREE,
@@ -11,10 +11,10 @@ import {
   gitRaw,
   gitRawAsync,
   GitError,
-  lsFilesArgs,
   lsIndexDirAsync,
   lsTree,
   lsTreeDirAsync,
+  parseIdent,
   parseLsFiles,
   parseRawDiff,
   readObjects,
@@ -30,7 +30,10 @@ import {
 } from '../git';
 import { RULES_FILE } from '../rules-file';
 import type { RecordFile } from './policy';
+import { AUTHOR_IDENT_ARGS, rawDiffArgs, STAGED_DIFF_ARGS, STAGED_LS_ARGS, type PreListed } from './prelisted';
 import { APPROVALS_DIR } from './record';
+import { repoBinding, type RepoBinding } from './roots';
+import { mark, span } from '../trace';
 
 export interface Blob {
   id: string;
@@ -59,6 +62,8 @@ export interface ReviewInput {
   /** Human-readable description of the author(s), for messages. */
   author: string;
   commits: CommitInfo[];
+  /** The repository approvals must be made for (root commits, computed only when asked). */
+  repository: RepoBinding;
   /** Blob contents already read while gathering (the hook's prefetch); `readBlobs` asks git only for the rest. */
   blobs?: Map<string, Buffer | undefined>;
 }
@@ -78,6 +83,8 @@ export interface StagedOptions {
    * and the caller may start other work (loading the analyser) while git reads them.
    */
   prefetch?(listing: StagedListing): string[];
+  /** Listing output git already produced (the hook's runner); what is missing here is asked for. */
+  prelisted?: PreListed;
 }
 
 export class ReviewInputError extends Error {}
@@ -114,10 +121,6 @@ function rulesBlob(id: string | undefined, blobs: Map<string, Buffer | undefined
   return b ? { id, text: b.toString('utf8') } : undefined;
 }
 
-const RAW_DIFF = ['diff', '--cached', '--raw', '-z', '--no-abbrev', '-M', '--no-ext-diff', '--no-textconv'];
-// Paths must be repo-relative whatever the cwd: diff.relative would make them cwd-relative.
-const NOT_RELATIVE = ['-c', 'diff.relative=false'];
-
 function checked(args: string[], run: GitRun): Buffer {
   if (run.code !== 0) throw new GitError(args, run.code, run.stderr);
   return run.stdout;
@@ -132,8 +135,8 @@ function checked(args: string[], run: GitRun): Buffer {
  * GIT_AUTHOR_* exports when git would take them verbatim (else `git var`, alongside).
  */
 export async function stagedInput(cwd: string, env?: NodeJS.ProcessEnv, opts: StagedOptions = {}): Promise<ReviewInput> {
-  const quick = repoPathsFromDotGit(cwd, env ?? process.env);
-  const reader = new ObjectReader(cwd, env);
+  const quick = span('repo paths', () => repoPathsFromDotGit(cwd, env ?? process.env));
+  const reader = span('start cat-file', () => new ObjectReader(cwd, env));
   try {
     return await stagedWith(reader, quick, cwd, env, opts);
   } catch (err) {
@@ -145,16 +148,23 @@ export async function stagedInput(cwd: string, env?: NodeJS.ProcessEnv, opts: St
 async function stagedWith(reader: ObjectReader, quick: RepoPaths | undefined, cwd: string, env: NodeJS.ProcessEnv | undefined, opts: StagedOptions): Promise<ReviewInput> {
   const revArgs = ['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-common-dir'];
   // Without a revision, `diff --cached` compares with HEAD, or shows everything staged on an unborn branch.
-  const diffArgs = [...NOT_RELATIVE, ...RAW_DIFF, '--'];
-  const lsArgs = lsFilesArgs([RULES_FILE, APPROVALS_DIR]);
+  const diffArgs = STAGED_DIFF_ARGS;
+  const lsArgs = STAGED_LS_ARGS;
   const headRulesName = `HEAD:${RULES_FILE}`;
   reader.ask(['HEAD^{commit}', headRulesName]);
+  const pre = opts.prelisted ?? {};
+  const fromEnv = authorFromEnv(env ?? process.env);
   const [revs, diff, listed, who] = await Promise.all([
     quick ? undefined : gitRawAsync(revArgs, { cwd, env }),
-    gitRawAsync(diffArgs, { cwd, env }),
-    gitRawAsync(lsArgs, { cwd, env }),
-    authorIdentAsync(cwd, env).catch((err: Error) => err),
+    pre.diff ?? gitRawAsync(diffArgs, { cwd, env }),
+    pre.ls ?? gitRawAsync(lsArgs, { cwd, env }),
+    fromEnv ??
+      (pre.ident ? Promise.resolve(pre.ident.stdout) : gitAsync(AUTHOR_IDENT_ARGS, { cwd, env })).then(
+        (out) => parseIdent(out.toString('utf8')),
+        (err: Error) => err,
+      ),
   ]);
+  mark('listing gathered');
   let repo = quick;
   if (!repo) {
     const lines = revs!.stdout.toString('utf8').split('\n');
@@ -179,12 +189,13 @@ async function stagedWith(reader: ObjectReader, quick: RepoPaths | undefined, cw
     .filter((s) => /^[0-9a-f]{40,64}$/.test(s));
   const [objects, otherParents] = await Promise.all([
     reader.read(),
-    Promise.all(mergeHeads.map(async (mh) => new Map(parseRawDiff(await gitAsync([...NOT_RELATIVE, ...RAW_DIFF, mh, '--'], { cwd, env })).map((c) => [c.path, c])))),
+    Promise.all(mergeHeads.map(async (mh) => new Map(parseRawDiff(await gitAsync(rawDiffArgs(mh), { cwd, env })).map((c) => [c.path, c])))),
   ]);
   const head = objects.get('HEAD^{commit}');
   const blobs = new Map([...objects].map(([k, v]) => [k, v?.data]));
   const records = recordEntries.map((e) => ({ path: e.path, mode: e.mode, text: e.type === 'blob' ? (blobs.get(e.object)?.toString('utf8') ?? '') : '' }));
   const headRules = head?.type === 'commit' ? objects.get(headRulesName) : undefined;
+  const base = head?.type === 'commit' ? head.id : EMPTY_TREE;
   return {
     cwd: root,
     root,
@@ -192,7 +203,7 @@ async function stagedWith(reader: ObjectReader, quick: RepoPaths | undefined, cw
     commonDir,
     env,
     mode: 'staged',
-    base: head?.type === 'commit' ? head.id : EMPTY_TREE,
+    base,
     target: 'index',
     changes,
     otherParents,
@@ -202,6 +213,7 @@ async function stagedWith(reader: ObjectReader, quick: RepoPaths | undefined, cw
     authorsOf: () => (who.email ? [who.email] : []),
     author: who.email ? `${who.name} <${who.email}>` : who.name,
     commits: [],
+    repository: repoBinding(root, commonDir, base, env),
     blobs: new Map(prefetched.map((id) => [id, blobs.get(id)])),
   };
 }
@@ -218,7 +230,7 @@ export function rangeInput(cwd: string, from: string | undefined, to: string, en
     if (c.parents.length > 1) continue;
     for (const p of commitPaths(top, c, env)) {
       if (!authors.has(p)) authors.set(p, new Set());
-      authors.get(p)!.add(c.author.email.toLowerCase());
+      for (const who of [c.author.email, ...(c.coAuthors ?? [])]) authors.get(p)!.add(who.toLowerCase());
     }
   }
   const baseRules = from ? lsTree(top, from, RULES_FILE, env).find((e) => e.path === RULES_FILE) : undefined;
@@ -243,13 +255,14 @@ export function rangeInput(cwd: string, from: string | undefined, to: string, en
     authorsOf: (p) => [...(authors.get(p) ?? [])],
     author: everyone.join(', ') || 'nobody',
     commits,
+    repository: repoBinding(top, repo.commonDir, to, env),
   };
 }
 
 /** One commit against its first parent, as the hook would have seen it. */
 export function commitInput(cwd: string, commit: CommitInfo, env?: NodeJS.ProcessEnv): ReviewInput {
   const input = rangeInput(cwd, commit.parents[0], commit.id, env);
-  return { ...input, authorsOf: () => [commit.author.email], author: commit.author.email, commits: [commit] };
+  return { ...input, authorsOf: () => [commit.author.email, ...(commit.coAuthors ?? [])], author: commit.author.email, commits: [commit] };
 }
 
 export async function readBlobs(input: ReviewInput, ids: string[]): Promise<Map<string, Buffer | undefined>> {

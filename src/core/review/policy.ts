@@ -2,7 +2,8 @@
 import type { Finding, Severity } from '../findings';
 import { severityRank } from '../findings';
 import type { RulesConfig, Senior } from '../rules';
-import { APPROVALS_DIR, parseRecord, signedContent, type FindingRef, type ReviewRecord } from './record';
+import { APPROVALS_DIR, isExactRecordText, parseRecord, signedContent, type ApprovalRecord, type FindingRef, type ReviewRecord } from './record';
+import { RootsError, shortRoot, type RepoBinding } from './roots';
 import { parsePublicKey, verifySshSignature, type SshPublicKey } from './sshsig';
 
 export type ReviewStatusState = 'not-required' | 'required' | 'approved' | 'stale' | 'expired' | 'break-glass';
@@ -42,6 +43,13 @@ export interface PolicyInput {
   /** Emails of who authored the change to a path (lower-cased). */
   authorsOf(path: string): string[];
   now: Date;
+  /**
+   * The repository approvals must be bound to. The hook, `verify`, `status` and `import` always
+   * pass it; without it (editor hints only) the binding is not checked.
+   */
+  repository?: RepoBinding;
+  /** Check the binding of every approval, not only of those listing a finding that needs review. */
+  bindAll?: boolean;
 }
 
 export interface PolicyResult {
@@ -69,8 +77,32 @@ export function requiredApprovals(f: Finding, policy: RulesConfig): number {
   return Math.max(1, Math.floor(review.approvals?.[f.severity] ?? 1));
 }
 
+/** One spelling of an identity: NFKC (composed/decomposed and compatibility forms alike), trimmed, lower-case. */
+export function identityKey(a: string): string {
+  return a.normalize('NFKC').trim().toLowerCase();
+}
+
 export function sameEmail(a: string, b: string): boolean {
-  return a.trim().toLowerCase() === b.trim().toLowerCase();
+  return identityKey(a) === identityKey(b);
+}
+
+/** Why an approval does not count in this repository, or undefined when its binding holds. */
+export function bindingProblem(record: ApprovalRecord, recordPath: string, repo: RepoBinding): string | undefined {
+  if (record.version === 1 || !record.roots) return 'approval record version 1 is not bound to a repository and no longer counts; ask a senior to approve again';
+  let here: string[];
+  try {
+    here = repo.roots();
+  } catch (err) {
+    if (err instanceof RootsError) return `cannot tell which repository this is: ${err.message}`;
+    throw err;
+  }
+  if (!record.roots.length) {
+    if (repo.allowsUnborn(recordPath)) return undefined;
+    return `approval was made for the first commit of a repository (no history yet) and counts only in that commit; this repository's root is ${shortRoot(here)}`;
+  }
+  const missing = record.roots.filter((r) => !here.includes(r));
+  if (!missing.length) return undefined;
+  return `approval was made for another repository (root ${shortRoot(missing)}), this repository's root is ${shortRoot(here)}`;
 }
 
 interface SeniorKey {
@@ -117,7 +149,13 @@ export function checkRecord(file: RecordFile, policy: RulesConfig, now: Date, ke
     status.problems.push(reason);
     return { status, fatal: reason };
   }
+  const inexact = () => {
+    const reason = `${file.path}: not in the exact form foureyes writes (reformatted, reordered, duplicate keys or escaped characters could be read differently by other tools); restore the file as it was made`;
+    status.problems.push(reason);
+    return { status, fatal: reason };
+  };
   if (record.kind === 'break-glass') {
+    if (!isExactRecordText(file.text, record)) return inexact();
     status.state = 'break-glass';
     return { status };
   }
@@ -139,6 +177,7 @@ export function checkRecord(file: RecordFile, policy: RulesConfig, now: Date, ke
     status.problems.push(reason);
     return { status, fatal: reason };
   }
+  if (!isExactRecordText(file.text, record)) return inexact();
   if (created > now.getTime() + SKEW_MS) {
     status.problems.push(`createdAt ${record.createdAt} is in the future`);
     return { status };
@@ -167,12 +206,27 @@ export function evaluatePolicy(input: PolicyInput): PolicyResult {
     records.push(status);
     if (fatal) errors.push(fatal);
   }
+  // Finding the repository's roots walks history: only for approvals that could count for a
+  // finding needing review (or all of them when asked).
+  const needed = new Set(input.findings.filter((f) => requiredApprovals(f, input.policy) > 0).map((f) => f.fingerprint));
+  if (input.repository) {
+    for (const r of records) {
+      const rec = r.record;
+      if (rec?.kind !== 'approval' || (r.state !== 'valid' && r.state !== 'expired')) continue;
+      if (!input.bindAll && !rec.findings.some((x) => needed.has(x.fingerprint))) continue;
+      const problem = bindingProblem(rec, r.path, input.repository);
+      if (problem) {
+        r.state = 'invalid';
+        r.problems.push(problem);
+      }
+    }
+  }
   const listing = (fp: string) => records.filter((r) => r.record?.findings.some((x: FindingRef) => x.fingerprint === fp));
   const findings = input.findings.map((finding): ReviewedFinding => {
     const required = requiredApprovals(finding, input.policy);
     const out: ReviewedFinding = { finding, state: 'not-required', required, approvedBy: [], problems: [], coveredBy: [] };
     if (!required) return out;
-    const authors = input.authorsOf(finding.path).map((a) => a.toLowerCase());
+    const authors = input.authorsOf(finding.path);
     let expired = false;
     let breakGlass: string | undefined;
     for (const r of listing(finding.fingerprint)) {

@@ -3,7 +3,11 @@ import { createHash } from 'node:crypto';
 import { canonicalJson, fromBase64Url, toBase64Url } from './canonical';
 
 export const APPROVALS_DIR = '.foureyes/approvals';
-export const RECORD_VERSION = 1;
+/** Approvals are version 2 (bound to a repository by `roots`); break-glass records stay version 1. */
+export const RECORD_VERSION = 2;
+export const BREAK_GLASS_VERSION = 1;
+/** Larger record files are refused before they are parsed. */
+export const MAX_RECORD_BYTES = 256 * 1024;
 export const APPROVAL_TOKEN_PREFIX = 'foureyes-approval:';
 
 /** What an approval says about one finding; bound by fingerprint, the rest is for humans. */
@@ -15,8 +19,14 @@ export interface FindingRef {
 }
 
 export interface ApprovalPayload {
-  version: 1;
+  /** 2; version 1 (no `roots`) is still read, so old files can be listed, but never counts. */
+  version: 1 | 2;
   kind: 'approval';
+  /**
+   * The repository it was made for: the root commit ids reachable from the base revision, sorted
+   * ([] before the first commit). Absent only in version 1 records.
+   */
+  roots?: string[];
   /** Content-addressed: hex sha256 (first 40) of the canonical payload without id. */
   id: string;
   /** The senior's `id` in the rules file. */
@@ -51,6 +61,7 @@ export type ReviewRecord = ApprovalRecord | BreakGlassRecord;
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?Z$/;
 const HEX64 = /^[0-9a-f]{64}$/;
 const ID = /^[0-9a-f]{40}$/;
+const OBJECT_ID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
 export function recordId(withoutId: Record<string, unknown>): string {
   return createHash('sha256').update(canonicalJson(withoutId)).digest('hex').slice(0, 40);
@@ -111,8 +122,29 @@ function findingRefs(o: Record<string, unknown>): FindingRef[] {
   });
 }
 
+function rootList(o: Record<string, unknown>): string[] {
+  const v = o.roots;
+  if (!Array.isArray(v) || v.length > 1000) fail('"roots" must be an array of commit ids');
+  for (const r of v) if (typeof r !== 'string' || !OBJECT_ID.test(r)) fail('"roots" must hold commit ids (40 or 64 hex digits)');
+  const sorted = [...new Set(v as string[])].sort();
+  if (sorted.length !== v.length || sorted.some((r, i) => r !== v[i])) fail('"roots" must be sorted and without repeats');
+  return sorted;
+}
+
+/**
+ * Whether `text` is exactly what foureyes writes for `record` (the pretty file, or the compact
+ * canonical JSON of a token; CRLF line ends allowed). Anything else (duplicate keys, reordered
+ * keys, escapes for plain characters, `1.0` for `1`, extra whitespace) could be read differently
+ * by another tool than by this one, so it is refused.
+ */
+export function isExactRecordText(text: string, record: ReviewRecord): boolean {
+  const t = text.replace(/\r\n/g, '\n');
+  return t === formatRecordFile(record) || t === canonicalJson(record);
+}
+
 /** Parses and structurally validates a record; throws with the reason. Signatures are checked by the policy. */
 export function parseRecord(text: string): ReviewRecord {
+  if (Buffer.byteLength(text, 'utf8') > MAX_RECORD_BYTES) fail(`larger than ${MAX_RECORD_BYTES / 1024} KB`);
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -121,13 +153,15 @@ export function parseRecord(text: string): ReviewRecord {
   }
   if (!value || typeof value !== 'object' || Array.isArray(value)) fail('a record must be a JSON object');
   const o = value as Record<string, unknown>;
-  if (o.version !== RECORD_VERSION) fail(`unsupported record version ${JSON.stringify(o.version)}`);
   let record: ReviewRecord;
   if (o.kind === 'approval') {
-    onlyKeys(o, ['version', 'kind', 'id', 'reviewer', 'reviewerKey', 'author', 'createdAt', 'expiresAt', 'note', 'findings', 'signature'], 'approval');
+    if (o.version !== RECORD_VERSION && o.version !== 1) fail(`unsupported approval version ${JSON.stringify(o.version)}`);
+    const fields = ['version', 'kind', 'id', 'reviewer', 'reviewerKey', 'author', 'createdAt', 'expiresAt', 'note', 'findings', 'signature'];
+    onlyKeys(o, o.version === 1 ? fields : [...fields, 'roots'], 'approval');
     record = {
-      version: 1,
+      version: o.version,
       kind: 'approval',
+      ...(o.version === 1 ? {} : { roots: rootList(o) }),
       id: str(o, 'id', 40),
       reviewer: str(o, 'reviewer', 320),
       reviewerKey: str(o, 'reviewerKey', 100),
@@ -139,6 +173,7 @@ export function parseRecord(text: string): ReviewRecord {
       signature: str(o, 'signature', 20_000),
     };
   } else if (o.kind === 'break-glass') {
+    if (o.version !== BREAK_GLASS_VERSION) fail(`unsupported break-glass record version ${JSON.stringify(o.version)}`);
     onlyKeys(o, ['version', 'kind', 'id', 'author', 'createdAt', 'reason', 'findings'], 'break-glass record');
     record = {
       version: 1,
@@ -174,5 +209,6 @@ export function decodeApprovalToken(token: string): ApprovalRecord {
   }
   const r = parseRecord(text);
   if (r.kind !== 'approval') throw new Error('token does not hold an approval');
+  if (!isExactRecordText(text, r)) throw new Error('token is not in the exact form foureyes writes');
   return r;
 }

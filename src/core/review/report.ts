@@ -13,10 +13,14 @@ export function notesText(notes: FileNote[]): string {
   return notes.map((n) => `  note: ${n.path}: ${n.message}`).join('\n');
 }
 
-/** Human report for check/verify; `blocked` decides the headline. */
-export function outcomeText(o: ReviewOutcome, label: (r: ReviewedFinding) => string, requestCommand: string): string {
+/**
+ * Human report for check/verify; `blocked` decides the headline. `verify` passes
+ * `breakGlassBlocks`: there break-glass is not an approval, so its findings are not "covered".
+ */
+export function outcomeText(o: ReviewOutcome, label: (r: ReviewedFinding) => string, requestCommand: string, opts: { breakGlassBlocks?: boolean } = {}): string {
   const lines: string[] = [];
-  const blocked = o.errors.length > 0 || o.blocking.length > 0;
+  const broken = opts.breakGlassBlocks ? o.findings.filter((r) => r.state === 'break-glass') : [];
+  const blocked = o.errors.length > 0 || o.blocking.length > 0 || broken.length > 0;
   if (o.errors.length) {
     lines.push('foureyes: cannot decide, so the change is blocked (fail closed):');
     for (const e of o.errors) lines.push(`  ${e}`);
@@ -28,7 +32,11 @@ export function outcomeText(o: ReviewOutcome, label: (r: ReviewedFinding) => str
     lines.push('A senior here runs:  foureyes approve --staged --note "why this is acceptable"');
     lines.push('Emergency only:      foureyes break-glass --reason "..." (recorded; CI and the review panel report it)');
   }
-  const ok = o.findings.filter((r) => r.state === 'approved' || r.state === 'break-glass');
+  if (broken.length) {
+    lines.push(`foureyes: blocked: ${broken.length} finding(s) let through by break-glass still need a senior's approval (break-glass is not an approval):`);
+    for (const r of broken) lines.push(findingLine(r, label(r)));
+  }
+  const ok = o.findings.filter((r) => r.state === 'approved' || (r.state === 'break-glass' && !opts.breakGlassBlocks));
   if (ok.length) {
     lines.push(`foureyes: ${ok.length} finding(s) covered:`);
     for (const r of ok) lines.push(findingLine(r, label(r)));

@@ -19,20 +19,24 @@ export interface RequestFinding {
 }
 
 export interface ReviewRequest {
-  version: 1;
+  /** 2: carries `roots`. Version 1 requests are refused (the approval could not be bound). */
+  version: 2;
   kind: 'request';
   author: string;
   base: string;
+  /** The developer's repository: root commits of `base`, [] before the first commit. */
+  roots: string[];
   createdAt: string;
   findings: RequestFinding[];
 }
 
-export function buildRequest(author: string, base: string, reviewed: ReviewedFinding[], now: Date): ReviewRequest {
+export function buildRequest(author: string, base: string, roots: string[], reviewed: ReviewedFinding[], now: Date): ReviewRequest {
   return {
-    version: 1,
+    version: 2,
     kind: 'request',
     author,
     base,
+    roots: [...roots].sort(),
     createdAt: now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
     findings: reviewed.map((r) => ({
       fingerprint: r.finding.fingerprint,
@@ -54,6 +58,7 @@ export function encodeRequest(req: ReviewRequest): string {
 }
 
 const FP = /^[0-9a-f]{64}$/;
+const OBJECT_ID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
 export function decodeRequest(text: string): ReviewRequest {
   const m = new RegExp(`${REQUEST_TOKEN_PREFIX}([A-Za-z0-9_-]+)`).exec(text);
@@ -64,8 +69,14 @@ export function decodeRequest(text: string): ReviewRequest {
   } catch {
     throw new Error('the review request token is damaged (not base64url JSON)');
   }
-  if (!value || value.version !== 1 || value.kind !== 'request' || !Array.isArray(value.findings) || typeof value.author !== 'string') {
-    throw new Error('the review request token does not hold a version 1 request');
+  if (value && (value as { version: unknown }).version === 1 && value.kind === 'request') {
+    throw new Error('the review request was made by an older foureyes and does not say which repository it is for; ask for a new one (`foureyes request --staged`)');
+  }
+  if (!value || value.version !== 2 || value.kind !== 'request' || !Array.isArray(value.findings) || typeof value.author !== 'string') {
+    throw new Error('the review request token does not hold a version 2 request');
+  }
+  if (!Array.isArray(value.roots) || value.roots.length > 1000 || !value.roots.every((r) => typeof r === 'string' && OBJECT_ID.test(r))) {
+    throw new Error('the review request does not say which repository it is for (roots)');
   }
   for (const f of value.findings) {
     if (!f || !FP.test(String(f.fingerprint)) || typeof f.ruleId !== 'string' || typeof f.path !== 'string' || typeof f.summary !== 'string') {
@@ -75,13 +86,23 @@ export function decodeRequest(text: string): ReviewRequest {
   return value;
 }
 
+/** How a request names the repository it is for (the approval is bound to it). */
+export function repositoryLabel(roots: string[]): string {
+  return roots.length ? `root ${roots.map((r) => r.slice(0, 7)).join(', ')}` : 'new (no commits yet)';
+}
+
 function fence(text: string): string {
   const ticks = /```/.test(text) ? '~~~~' : '```';
   return `${ticks}\n${text}\n${ticks}`;
 }
 
 export function requestMarkdown(req: ReviewRequest): string {
-  const lines = [`## Four Eyes review request`, '', `Author: ${req.author || 'unknown'} · base ${req.base.slice(0, 12)} · ${req.findings.length} finding(s)`, ''];
+  const lines = [
+    `## Four Eyes review request`,
+    '',
+    `Author: ${req.author || 'unknown'} · repository ${repositoryLabel(req.roots)} · base ${req.base.slice(0, 12)} · ${req.findings.length} finding(s)`,
+    '',
+  ];
   for (const f of req.findings) {
     lines.push(`### ${f.path}:${f.line} — \`${f.ruleId}\` (${f.severity}${f.aiOrigin ? `, AI: ${f.aiOrigin}` : ''})`, '', f.summary, '');
     if (f.before !== undefined) lines.push('Before:', fence(f.before), '');

@@ -82,6 +82,7 @@ export function parsePublicKeyBlob(blob: Buffer): SshPublicKey {
   } else if (type === 'ssh-rsa') {
     const e = unsignedInt(r.bytes());
     const n = unsignedInt(r.bytes());
+    if (n.length * 8 < 2048) throw new Error(`SSH public key: RSA key of ${n.length * 8} bits is too weak (at least 2048)`);
     key = createPublicKey({ key: { kty: 'RSA', n: b64u(n), e: b64u(e) }, format: 'jwk' });
   } else if (type.startsWith('ecdsa-sha2-')) {
     const curveName = r.string();
@@ -140,7 +141,8 @@ export function parseSshSignature(armored: string): SshSignature {
   if (version !== 1) throw new Error(`SSH signature: unsupported version ${version}`);
   const publicKey = Buffer.from(r.bytes());
   const namespace = r.string();
-  r.bytes(); // reserved
+  // OpenSSH always writes it empty and never signs it: anything else is not its format.
+  if (r.bytes().length) throw new Error('SSH signature: reserved field is not empty');
   const hashAlgorithm = r.string();
   const sig = r.bytes();
   r.end();

@@ -1,0 +1,113 @@
+// The runner script lists the staged change with git while node starts and hands it over on
+// stdin: the frames parse back to exactly what git prints, whatever the paths hold, and anything
+// malformed or failed is asked of git again rather than guessed.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import * as path from 'node:path';
+import { gitRaw } from '../../src/core/git';
+import { prelistGroup } from '../../src/core/hook';
+import { stagedInput, type ReviewInput } from '../../src/core/review/inputs';
+import { AUTHOR_IDENT_ARGS, parsePrelisted, STAGED_DIFF_ARGS, STAGED_LS_ARGS } from '../../src/core/review/prelisted';
+import { TempRepo } from '../e2e/repo';
+
+const frame = (out: string | Buffer, code = 0): Buffer => Buffer.concat([Buffer.from(out), Buffer.from(`\0\0${code}\n`)]);
+
+function runGroup(repo: TempRepo, env: NodeJS.ProcessEnv = repo.env): Buffer {
+  const r = spawnSync('sh', ['-c', prelistGroup()], { cwd: repo.dir, env });
+  assert.equal(r.status, 0, String(r.stderr));
+  return r.stdout;
+}
+
+/** The parts of an input that are data (functions and the object map compared separately). */
+function comparable(i: ReviewInput): unknown {
+  return { ...i, authorsOf: i.authorsOf('x'), blobs: undefined, env: undefined, repository: i.repository.roots() };
+}
+
+describe('hook runner: the staged listing handed over on stdin', function () {
+  this.timeout(30_000);
+  const repos: TempRepo[] = [];
+  after(() => repos.forEach((r) => r.cleanup()));
+  const fresh = (): TempRepo => {
+    const r = new TempRepo();
+    repos.push(r);
+    return r;
+  };
+
+  it('parses empty, NUL-terminated and plain-text frames', () => {
+    const raw = ':100644 100644 aa bb M\0a b.tf\0:000000 100644 00 cc A\0x\ny\0';
+    const p = parsePrelisted(Buffer.concat([frame(raw), frame(''), frame('Dev <dev@example.com> 1700000000 +0000\n')]));
+    assert.ok(p);
+    assert.equal(p.diff?.stdout.toString(), raw);
+    assert.equal(p.ls?.stdout.length, 0);
+    assert.equal(p.ident?.stdout.toString(), 'Dev <dev@example.com> 1700000000 +0000\n');
+  });
+
+  it('drops a failed command (git is asked again for its message) and refuses malformed framing', () => {
+    const p = parsePrelisted(Buffer.concat([frame('x\0'), frame('', 128), frame('', 128)]));
+    assert.ok(p?.diff);
+    assert.equal(p?.ls, undefined);
+    assert.equal(p?.ident, undefined);
+    for (const bad of [
+      Buffer.from(''),
+      Buffer.from('garbage'),
+      Buffer.concat([frame('x\0'), frame('')]),
+      Buffer.concat([frame('x\0'), frame(''), frame(''), Buffer.from('extra')]),
+      Buffer.concat([frame('x\0'), frame(''), Buffer.from('y\0\0abc\n')]),
+      Buffer.concat([frame('x\0'), frame(''), Buffer.from('y\0\0')]),
+    ]) {
+      assert.equal(parsePrelisted(bad), undefined, JSON.stringify(bad.toString()));
+    }
+  });
+
+  it("gives back git's own bytes for paths with spaces, quotes, newlines and non-ASCII, renames and records", () => {
+    const repo = fresh();
+    const names = ['plain.tf', 'with space.yaml', `it's "quoted".json`, 'new\nline.ts', 'zoë/ünïcode.tf'];
+    for (const n of names) {
+      mkdirSync(path.dirname(path.join(repo.dir, n)), { recursive: true });
+      repo.write(n, `a = "${n.length}"\n`);
+    }
+    repo.write('.foureyes/rules.jsonc', '{}\n');
+    repo.write('.foureyes/approvals/one.json', '{}\n');
+    repo.git('add', '.');
+    repo.git('commit', '-q', '-m', 'base');
+    repo.git('mv', 'plain.tf', 'renamed plain.tf');
+    for (const n of names.slice(1)) repo.write(n, `a = "changed ${n.length}"\n`);
+    repo.write('.foureyes/approvals/two.json', '{}\n');
+    repo.git('add', '.');
+    const p = parsePrelisted(runGroup(repo));
+    assert.ok(p?.diff && p.ls && p.ident);
+    assert.deepEqual(p.diff.stdout, gitRaw(STAGED_DIFF_ARGS, { cwd: repo.dir, env: repo.env }).stdout);
+    assert.deepEqual(p.ls.stdout, gitRaw(STAGED_LS_ARGS, { cwd: repo.dir, env: repo.env }).stdout);
+    assert.equal(p.ident.stdout.toString().split(' <')[0], gitRaw(AUTHOR_IDENT_ARGS, { cwd: repo.dir, env: repo.env }).stdout.toString().split(' <')[0]);
+  });
+
+  it('gathers the same review input from the frames as from its own git processes, also on an unborn branch', async () => {
+    const repo = fresh();
+    repo.write('a.tf', 'a = 1\n');
+    repo.write('.foureyes/rules.jsonc', '{}\n');
+    repo.git('add', '.');
+    const unborn = await stagedInput(repo.dir, repo.env, { prelisted: parsePrelisted(runGroup(repo)) });
+    assert.deepEqual(comparable(unborn), comparable(await stagedInput(repo.dir, repo.env)));
+    repo.git('commit', '-q', '-m', 'base');
+    repo.write('a.tf', 'a = 2\n');
+    repo.write('b.tf', 'b = 1\n');
+    repo.git('add', '.');
+    const listed = await stagedInput(repo.dir, repo.env, { prelisted: parsePrelisted(runGroup(repo)) });
+    assert.deepEqual(comparable(listed), comparable(await stagedInput(repo.dir, repo.env)));
+    assert.deepEqual(listed.changes.map((c) => c.path), ['a.tf', 'b.tf']);
+  });
+
+  it('asks git again when a frame failed, so its message reaches the user (no identity configured)', async () => {
+    const repo = fresh();
+    repo.write('a.tf', 'a = 1\n');
+    repo.git('add', '.');
+    const env = { ...repo.env, GIT_CONFIG_GLOBAL: '/dev/null', EMAIL: '', GIT_AUTHOR_NAME: '', GIT_AUTHOR_EMAIL: '' };
+    const p = parsePrelisted(runGroup(repo, env));
+    assert.ok(p?.diff);
+    assert.equal(p?.ident, undefined);
+    const plain = await stagedInput(repo.dir, env).then(() => 'ok', (e: Error) => e.message);
+    const listed = await stagedInput(repo.dir, env, { prelisted: p }).then(() => 'ok', (e: Error) => e.message);
+    assert.equal(listed, plain);
+  });
+});
