@@ -140,7 +140,9 @@ async function otherFilesFor(input: ReviewInput, needs: ReadonlyArray<{ key: str
   if (!refs.size) return new Map();
   const files = [...new Set([...refs.values()].flatMap((r) => r.files))];
   const dirs = [...new Set([...refs.values()].flatMap((r) => (r.dir === undefined ? [] : [r.dir])))];
-  const read = await spanAsync(`read ${files.length} referenced files, ${dirs.length} module directories`, () => readOtherFiles(input, files, dirs));
+  // Without them each file is judged alone: what it reads shows as an unresolved value, never as safe.
+  const read = await spanAsync(`read ${files.length} referenced files, ${dirs.length} module directories`, () => readOtherFiles(input, files, dirs)).catch(() => undefined);
+  if (!read) return new Map();
   const changed = new Set(analysedChanges(input.changes).map((c) => c.path));
   const source: SiblingSource = {
     paths: () => read.paths,
