@@ -94,18 +94,35 @@ export function parseProvenance(text: string): ProvenanceRecord | undefined {
   return record;
 }
 
-/** The record for a repository: the worktree's git directory first, then the common one. */
-export function readProvenance(gitDir: string, commonDir?: string): ProvenanceRecord | undefined {
+export interface ProvenanceRead {
+  record?: ProvenanceRecord;
+  /** A record file exists but cannot be used: the file and why. */
+  unreadable?: string;
+}
+
+/**
+ * The record for a repository: the worktree's git directory first, then the common one. A file
+ * that exists but cannot be read or parsed is reported, so a check that depends on AI origin
+ * (`review.require: "ai-only"`) can fail closed instead of treating everything as human-written.
+ */
+export function readProvenanceChecked(gitDir: string, commonDir?: string): ProvenanceRead {
   for (const dir of commonDir && commonDir !== gitDir ? [gitDir, commonDir] : [gitDir]) {
+    const file = provenancePath(dir);
     let text: string;
     try {
-      text = readFileSync(provenancePath(dir), 'utf8');
-    } catch {
-      continue;
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') continue;
+      return { unreadable: `${file}: ${(err as Error).message}` };
     }
-    return parseProvenance(text);
+    const record = parseProvenance(text);
+    return record ? { record } : { unreadable: `${file}: not a version ${PROVENANCE_VERSION} provenance record (invalid JSON or unknown format)` };
   }
-  return undefined;
+  return {};
+}
+
+export function readProvenance(gitDir: string, commonDir?: string): ProvenanceRecord | undefined {
+  return readProvenanceChecked(gitDir, commonDir).record;
 }
 
 /** Writes the whole record atomically (temp file, rename): readers never see half a record. */

@@ -7,10 +7,10 @@ import * as path from 'node:path';
 import type { Finding } from './findings';
 import { gitRaw, parseRawDiff, readObjects } from './git';
 import { AnalysisCache } from './review/cache';
-import { aiLines, originInRange, readProvenance } from './provenance';
+import { aiLines, originInRange, readProvenanceChecked } from './provenance';
 import { analysisKey, type ReviewTools } from './review/engine';
 import type { ReviewInput } from './review/inputs';
-import { evaluatePolicy, type ReviewedFinding } from './review/policy';
+import { evaluatePolicy, policyWithoutProvenance, type ReviewedFinding } from './review/policy';
 import { parseRules, RULES_FILE, type RulesConfig } from './rules';
 
 export interface WorktreeOptions {
@@ -73,7 +73,8 @@ export async function worktreeFindings(input: ReviewInput, policy: RulesConfig, 
   const maxBytes = opts.maxBytes ?? 2 * 1024 * 1024;
   const cache = new AnalysisCache(opts.cacheDir);
   const indexBlobs = readObjects(input.root, changes.map((c) => c.indexBlob).filter(Boolean), input.env);
-  const provenance = readProvenance(input.gitDir, input.commonDir);
+  const provenanceRead = readProvenanceChecked(input.gitDir, input.commonDir);
+  const provenance = provenanceRead.record;
   const findings: Finding[] = [];
   for (const c of changes) {
     const abs = path.join(input.root, c.path);
@@ -104,6 +105,6 @@ export async function worktreeFindings(input: ReviewInput, policy: RulesConfig, 
     }
   }
   cache.save();
-  const judged = evaluatePolicy({ findings, records: input.records, policy, authorsOf: input.authorsOf, now: opts.now, repository: input.repository });
+  const judged = evaluatePolicy({ findings, records: input.records, policy: policyWithoutProvenance(policy, !!provenanceRead.unreadable), authorsOf: input.authorsOf, now: opts.now, repository: input.repository });
   return { findings: judged.findings, errors, mtimes };
 }

@@ -2,7 +2,8 @@
 // are marked, even when the file changed above the AI text after it was recorded.
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { fingerprintSpan, gitBlobId, splitLines, writeProvenance, type ProvenanceEntry } from '../../src/core/provenance';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { fingerprintSpan, gitBlobId, provenancePath, splitLines, writeProvenance, type ProvenanceEntry } from '../../src/core/provenance';
 import { TempRepo } from './repo';
 
 const AI_TEXT = '{\n  "name": "svc",\n  "db": "FOUREYES-TEST-high"\n}\n';
@@ -47,6 +48,40 @@ describe('e2e: AI origin in the hook', function () {
     const out = JSON.parse(json.stdout) as { findings: Array<{ aiOrigin?: string }> };
     assert.equal(out.findings.length, 1);
     assert.equal(out.findings[0].aiOrigin, undefined);
+  });
+
+  it('with a corrupted record, says so and fails closed under review.require "ai-only"', () => {
+    assert.equal(repo.cli(['hook', 'install']).code, 0);
+    repo.write('.foureyes/rules.jsonc', '{ "review": { "require": "ai-only" } }\n');
+    repo.git('add', '.');
+    assert.equal(repo.commit('rules').code, 0);
+    repo.write('config/app.json', '{\n  "db": "FOUREYES-TEST-high"\n}\n');
+    repo.git('add', '.');
+    // Without a record, nothing is AI text: "ai-only" lets the human-written change through.
+    assert.equal(repo.commit('human').code, 0);
+    const record = provenancePath(gitDir());
+    const corrupt = '{"version": 2, "files": {"config/app.json": [';
+    writeFileSync(record, corrupt);
+    repo.write('config/app.json', '{\n  "db": "FOUREYES-TEST-high",\n  "cache": "FOUREYES-TEST-high-2"\n}\n');
+    repo.git('add', '.');
+    const blocked = repo.commit('with a corrupted record');
+    assert.equal(blocked.code, 1, blocked.stdout + blocked.stderr);
+    assert.match(blocked.stderr, /AI provenance record cannot be used \(.*provenance.*not a version 2 provenance record/);
+    assert.match(blocked.stderr, /every finding needs review/);
+    assert.match(blocked.stderr, /config\/app\.json:3/);
+    // The hook only reads the record: what the extension wrote stays as it was.
+    assert.equal(readFileSync(record, 'utf8'), corrupt);
+  });
+
+  it('with a corrupted record and the default policy, blocks as usual and says why nothing is marked AI', () => {
+    assert.equal(repo.cli(['hook', 'install']).code, 0);
+    writeFileSync(provenancePath(gitDir()), Buffer.from([0xff, 0xfe, 0x00, 0x7b]));
+    repo.write('config/app.json', '{\n  "db": "FOUREYES-TEST-high"\n}\n');
+    repo.git('add', '.');
+    const r = repo.commit('risky');
+    assert.equal(r.code, 1, r.stdout + r.stderr);
+    assert.match(r.stderr, /AI provenance record cannot be used/);
+    assert.doesNotMatch(r.stderr, /every finding needs review/);
   });
 
   it('never lets the record into a commit', () => {

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { TempRepo } from './repo';
+import { tempRepos, TempRepo } from './repo';
 
 const MARK_HIGH = '{ "db": "FOUREYES-TEST-high" }\n';
 
@@ -21,13 +21,11 @@ function replay(from: TempRepo, to: TempRepo): void {
 
 describe('e2e: approvals bound to the repository', function () {
   this.timeout(90_000);
-  const repos: TempRepo[] = [];
-  after(() => repos.forEach((r) => r.cleanup()));
+  const { fresh } = tempRepos();
 
   /** A repository with alice and bob as seniors (the same keys each time), hook installed. */
   function project(keys: { alice: string; bob: string; pubs: TempRepo }, readme: string): TempRepo {
-    const repo = new TempRepo();
-    repos.push(repo);
+    const repo = fresh();
     repo.write('.foureyes/rules.jsonc', keys.pubs.rules([{ id: 'alice@example.com', key: keys.alice }, { id: 'bob@example.com', key: keys.bob }]));
     repo.write('README.txt', readme);
     repo.git('add', '.');
@@ -37,12 +35,12 @@ describe('e2e: approvals bound to the repository', function () {
   }
 
   function seniors() {
-    const pubs = new TempRepo();
-    repos.push(pubs);
+    const pubs = fresh();
     return { alice: pubs.key('alice'), bob: pubs.key('bob'), pubs };
   }
 
-  it('refuses an approval replayed into another repository with the same seniors and content, naming both roots', () => {
+  /** Two unrelated repositories with the same seniors, each with the same risky change staged. */
+  function twinsStaged() {
     const keys = seniors();
     const a = project(keys, 'project a\n');
     const b = project(keys, 'project b\n');
@@ -50,6 +48,11 @@ describe('e2e: approvals bound to the repository', function () {
       r.write('config/prod.json', MARK_HIGH);
       r.git('add', '.');
     }
+    return { keys, a, b };
+  }
+
+  it('refuses an approval replayed into another repository with the same seniors and content, naming both roots', () => {
+    const { keys, a, b } = twinsStaged();
     assert.equal(a.cli(['approve', '--staged', '--note', 'ok for a', '--key', keys.alice]).code, 0);
     assert.equal(a.commit('prod config').code, 0);
     replay(a, b);
@@ -73,8 +76,7 @@ describe('e2e: approvals bound to the repository', function () {
     const keys = seniors();
     const a = project(keys, 'project a\n');
     const start = a.git('rev-parse', 'HEAD').trim();
-    const fork = new TempRepo();
-    repos.push(fork);
+    const fork = fresh();
     fork.run('git', ['clone', '-q', a.dir, path.join(fork.base, 'fork')]);
     const forkDir = path.join(fork.base, 'fork');
     a.write('config/prod.json', MARK_HIGH);
@@ -97,34 +99,33 @@ describe('e2e: approvals bound to the repository', function () {
 
   it('an approval made before the first commit is valid at the root (hook and verify), and refused when copied to another repository later', () => {
     const keys = seniors();
-    const fresh = new TempRepo();
-    repos.push(fresh);
-    fresh.write('.foureyes/rules.jsonc', keys.pubs.rules([{ id: 'alice@example.com', key: keys.alice }, { id: 'bob@example.com', key: keys.bob }]));
-    fresh.write('config/prod.json', MARK_HIGH);
-    fresh.git('add', '.');
-    assert.equal(fresh.cli(['hook', 'install']).code, 0);
-    assert.equal(fresh.commit('init').code, 1, 'the initial commit needs review too');
-    const ap = fresh.cli(['approve', '--staged', '--note', 'bootstrap', '--key', keys.alice]);
+    const unborn = fresh();
+    unborn.write('.foureyes/rules.jsonc', keys.pubs.rules([{ id: 'alice@example.com', key: keys.alice }, { id: 'bob@example.com', key: keys.bob }]));
+    unborn.write('config/prod.json', MARK_HIGH);
+    unborn.git('add', '.');
+    assert.equal(unborn.cli(['hook', 'install']).code, 0);
+    assert.equal(unborn.commit('init').code, 1, 'the initial commit needs review too');
+    const ap = unborn.cli(['approve', '--staged', '--note', 'bootstrap', '--key', keys.alice]);
     assert.equal(ap.code, 0, ap.stderr);
-    const [file] = approvals(fresh);
-    assert.deepEqual(JSON.parse(fresh.read(file)).roots, []);
-    const root = fresh.commit('init');
+    const [file] = approvals(unborn);
+    assert.deepEqual(JSON.parse(unborn.read(file)).roots, []);
+    const root = unborn.commit('init');
     assert.equal(root.code, 0, root.stderr);
-    assert.equal(fresh.git('rev-list', '--count', 'HEAD').trim(), '1');
+    assert.equal(unborn.git('rev-list', '--count', 'HEAD').trim(), '1');
     // CI over the whole history checks the root commit itself.
-    const v = fresh.cli(['verify', '--range', '..HEAD']);
+    const v = unborn.cli(['verify', '--range', '..HEAD']);
     assert.equal(v.code, 0, v.stdout + v.stderr);
     assert.doesNotMatch(v.stdout, /bypassed the hook/);
     // Later commits in the same repository still see it as valid (it was committed with the root).
-    fresh.write('notes.txt', 'x\n');
-    fresh.git('add', '.');
-    assert.equal(fresh.commit('more').code, 0);
-    assert.equal(fresh.cli(['verify', '--range', '..HEAD']).code, 0);
+    unborn.write('notes.txt', 'x\n');
+    unborn.git('add', '.');
+    assert.equal(unborn.commit('more').code, 0);
+    assert.equal(unborn.cli(['verify', '--range', '..HEAD']).code, 0);
 
     const other = project(keys, 'other project\n');
     other.write('config/prod.json', MARK_HIGH);
     other.git('add', '.');
-    replay(fresh, other);
+    replay(unborn, other);
     const blocked = other.commit('copied');
     assert.equal(blocked.code, 1);
     assert.match(blocked.stderr, /approval was made for the first commit of a repository \(no history yet\) and counts only in that commit; this repository's root is [0-9a-f]{7}/);
@@ -137,19 +138,12 @@ describe('e2e: approvals bound to the repository', function () {
   });
 
   it('carries the binding through request -> review (in a clone) -> import, and refuses the token in another repository', () => {
-    const keys = seniors();
-    const a = project(keys, 'project a\n');
-    const b = project(keys, 'project b\n');
-    for (const r of [a, b]) {
-      r.write('config/prod.json', MARK_HIGH);
-      r.git('add', '.');
-    }
+    const { keys, a, b } = twinsStaged();
     const req = a.cli(['request', '--staged']);
     assert.equal(req.code, 0, req.stderr);
     const rootA = a.git('rev-list', '--max-parents=0', 'HEAD').trim();
     assert.match(req.stdout, new RegExp(`repository root ${rootA.slice(0, 7)}`));
-    const senior = new TempRepo();
-    repos.push(senior);
+    const senior = fresh();
     const reqFile = path.join(senior.base, 'req.md');
     writeFileSync(reqFile, req.stdout);
     // In a clone of another repository the senior is told and nothing is signed.
@@ -197,8 +191,7 @@ describe('e2e: approvals bound to the repository', function () {
     a.git('add', '.');
     assert.equal(a.cli(['approve', '--staged', '--note', 'ok', '--key', keys.alice]).code, 0);
     assert.equal(a.commit('prod').code, 0);
-    const ci = new TempRepo();
-    repos.push(ci);
+    const ci = fresh();
     const dir = path.join(ci.base, 'shallow');
     assert.equal(ci.run('git', ['clone', '-q', '--depth', '2', `file://${a.dir}`, dir]).code, 0);
     const v = ci.cli(['verify', '--range', 'HEAD~1..HEAD'], { cwd: dir });

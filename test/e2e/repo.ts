@@ -84,3 +84,17 @@ export class TempRepo {
     rmSync(this.base, { recursive: true, force: true });
   }
 }
+
+/**
+ * Temporary repositories for one `describe` block, all removed after it: `fresh()` makes one,
+ * `track(repo)` adopts one made elsewhere. Call inside the `describe` body.
+ */
+export function tempRepos(): { fresh(): TempRepo; track(repo: TempRepo): TempRepo } {
+  const repos: TempRepo[] = [];
+  after(() => repos.forEach((r) => r.cleanup()));
+  const track = (repo: TempRepo): TempRepo => {
+    repos.push(repo);
+    return repo;
+  };
+  return { fresh: () => track(new TempRepo()), track };
+}

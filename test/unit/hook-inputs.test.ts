@@ -8,7 +8,7 @@ import * as path from 'node:path';
 import { authorFromEnv, gitText, ObjectReader, repoPathsFromDotGit, type RepoPaths } from '../../src/core/git';
 import { AnalysisCache } from '../../src/core/review/cache';
 import { stagedInput } from '../../src/core/review/inputs';
-import { TempRepo } from '../e2e/repo';
+import { tempRepos } from '../e2e/repo';
 
 function revParsePaths(cwd: string, env: NodeJS.ProcessEnv): RepoPaths {
   const [root, gitDir, common] = gitText(['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-common-dir'], { cwd, env }).split('\n');
@@ -17,13 +17,7 @@ function revParsePaths(cwd: string, env: NodeJS.ProcessEnv): RepoPaths {
 
 describe('hook inputs: fast paths agree with git', function () {
   this.timeout(30_000);
-  const repos: TempRepo[] = [];
-  after(() => repos.forEach((r) => r.cleanup()));
-  const fresh = (): TempRepo => {
-    const r = new TempRepo();
-    repos.push(r);
-    return r;
-  };
+  const { fresh } = tempRepos();
 
   it('reads the repository paths from .git exactly as rev-parse reports them, in a worktree too', () => {
     const repo = fresh();

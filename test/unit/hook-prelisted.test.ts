@@ -9,7 +9,7 @@ import { gitRaw } from '../../src/core/git';
 import { prelistGroup } from '../../src/core/hook';
 import { stagedInput, type ReviewInput } from '../../src/core/review/inputs';
 import { AUTHOR_IDENT_ARGS, parsePrelisted, STAGED_DIFF_ARGS, STAGED_LS_ARGS } from '../../src/core/review/prelisted';
-import { TempRepo } from '../e2e/repo';
+import { tempRepos, TempRepo } from '../e2e/repo';
 
 const frame = (out: string | Buffer, code = 0): Buffer => Buffer.concat([Buffer.from(out), Buffer.from(`\0\0${code}\n`)]);
 
@@ -26,13 +26,7 @@ function comparable(i: ReviewInput): unknown {
 
 describe('hook runner: the staged listing handed over on stdin', function () {
   this.timeout(30_000);
-  const repos: TempRepo[] = [];
-  after(() => repos.forEach((r) => r.cleanup()));
-  const fresh = (): TempRepo => {
-    const r = new TempRepo();
-    repos.push(r);
-    return r;
-  };
+  const { fresh } = tempRepos();
 
   it('parses empty, NUL-terminated and plain-text frames', () => {
     const raw = ':100644 100644 aa bb M\0a b.tf\0:000000 100644 00 cc A\0x\ny\0';

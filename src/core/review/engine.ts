@@ -5,12 +5,12 @@ import * as path from 'node:path';
 import type { AnalysisResult, FileNote, SiblingSource } from '../analyze';
 import type { Finding } from '../findings';
 import type { RawChange } from '../git';
-import { aiLines, originInRange, readProvenance } from '../provenance';
+import { aiLines, originInRange, readProvenanceChecked } from '../provenance';
 import type { ResolvedRules, RulesConfig } from '../rules';
 import { RULES_FILE } from '../rules-file';
 import { AnalysisCache } from './cache';
 import { readBlobs, readOtherFiles, type ReviewInput, type StagedListing } from './inputs';
-import { evaluatePolicy, isBlocking, type PolicyResult, type ReviewedFinding } from './policy';
+import { evaluatePolicy, isBlocking, policyWithoutProvenance, type PolicyResult, type ReviewedFinding } from './policy';
 import { span, spanAsync } from '../trace';
 
 export interface ReviewTools {
@@ -258,7 +258,16 @@ export async function runReview(input: ReviewInput, tools: ReviewTools, opts: Re
   }
   span('cache save', () => cache.save());
 
-  const provenance = input.mode === 'staged' ? readProvenance(input.gitDir, input.commonDir) : undefined;
+  const provenanceRead = input.mode === 'staged' ? readProvenanceChecked(input.gitDir, input.commonDir) : {};
+  const provenance = provenanceRead.record;
+  const judgedBy = policyWithoutProvenance(policy, !!provenanceRead.unreadable);
+  const aiBlind = judgedBy !== policy;
+  if (provenanceRead.unreadable) {
+    info.push(
+      `the AI provenance record cannot be used (${provenanceRead.unreadable}); no finding is marked as AI-origin in this check` +
+        (aiBlind ? ', so with review.require "ai-only" every finding needs review' : ''),
+    );
+  }
   // AI-origin lines of the staged files that have provenance entries and findings: their blobs
   // are read in one batch, only when needed.
   const aiByPath = new Map<string, ReturnType<typeof aiLines>>();
@@ -309,7 +318,7 @@ export async function runReview(input: ReviewInput, tools: ReviewTools, opts: Re
   const result = span('policy', () => evaluatePolicy({
       findings,
       records: input.records,
-      policy,
+      policy: judgedBy,
       authorsOf: input.authorsOf,
       now: opts.now ?? new Date(),
       repository: input.repository,

@@ -68,6 +68,14 @@ export const WEAKENING_RULE_ID = 'review/rules-weakened';
 
 const AI_ORIGINS = new Set(['inline-completion', 'chat-edit', 'agent-write']);
 
+/**
+ * The policy to judge findings by when the AI provenance record could not be read: "ai-only" then
+ * cannot tell AI text apart, so every finding is judged as under "all" (fail closed).
+ */
+export function policyWithoutProvenance(policy: RulesConfig, provenanceUnreadable: boolean): RulesConfig {
+  return provenanceUnreadable && policy.review?.require === 'ai-only' ? { ...policy, review: { ...policy.review, require: 'all' } } : policy;
+}
+
 export function requiredApprovals(f: Finding, policy: RulesConfig): number {
   const review = policy.review ?? {};
   if (f.ruleId === WEAKENING_RULE_ID) return Math.max(1, review.approvals?.[f.severity] ?? 1);
