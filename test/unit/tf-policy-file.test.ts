@@ -67,6 +67,17 @@ describe('Terraform file() policies are reported once', () => {
     assert.deepEqual(await where(text), []);
   });
 
+  it('scan: a file holding a bare statement (not a policy on its own) is reported at the call site', async () => {
+    const bare = '{"Effect":"Allow","Action":"*","Resource":"*"}\n';
+    assert.deepEqual(await where(`mode: scan\nexpect: none\n=== after m/main.tf\n${tf('p.json')}=== after m/p.json\n${bare}`), ['m/main.tf iam/aws-admin-access']);
+    assert.deepEqual(await where(`mode: scan\nexpect: none\n=== after m/main.tf\n${tf('p.json')}=== after m/p.json\n[${bare.trim()}]\n`), ['m/main.tf iam/aws-admin-access']);
+  });
+
+  it('diff: a bare-statement file the .tf reads, widened while the .tf is edited, is reported at the call site', async () => {
+    const both = `expect: none\n=== before m/main.tf\n${tf('p.json')}=== after m/main.tf\n# edited\n${tf('p.json')}=== before m/p.json\n{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b/*"}\n=== after m/p.json\n{"Effect":"Allow","Action":"*","Resource":"*"}\n`;
+    assert.deepEqual(await where(both), ['m/main.tf iam/aws-admin-access']);
+  });
+
   describe('CLI', () => {
     let tmp: string;
     before(() => {

@@ -579,6 +579,18 @@ function statementContent(s: AwsStatement): string {
 function withoutReportedElsewhere(policy: AwsPolicy, bp: AwsPolicy | undefined, ctx: DetectorContext | undefined, hasBefore: boolean): [AwsPolicy, AwsPolicy | undefined] {
   const analysed = ctx?.siblingAnalysed;
   if (!analysed || !policy.statements.some((s) => s.readFrom)) return [policy, bp];
+  // What that file's own analysis reads as policies (a bare statement object is not one on its
+  // own: only the call site can report it).
+  const own = new Map<string, { after: Set<string>; before: Set<string> }>();
+  const ownOf = (f: string) => {
+    let o = own.get(f);
+    if (!o) {
+      const docs = ctx.sibling?.(f);
+      o = { after: ownStatements(docs?.after), before: ownStatements(docs?.before) };
+      own.set(f, o);
+    }
+    return o;
+  };
   const left = new Set<string>();
   const hadBefore = new Map<string, Set<string>>();
   for (const s of policy.statements) {
@@ -589,8 +601,21 @@ function withoutReportedElsewhere(policy: AwsPolicy, bp: AwsPolicy | undefined, 
     else hadBefore.set(f, new Set(statementsReadAt(old, s.node, f).map(statementContent)));
   }
   if (!left.size && !hadBefore.size) return [policy, bp];
-  const counts = (s: AwsStatement) => !s.readFrom || (!left.has(s.readFrom) && (hadBefore.get(s.readFrom)?.has(statementContent(s)) ?? true));
-  return [{ ...policy, statements: policy.statements.filter(counts) }, bp && { ...bp, statements: bp.statements.filter((t) => !t.readFrom || !left.has(t.readFrom)) }];
+  const counts = (s: AwsStatement) => {
+    const f = s.readFrom;
+    if (!f || (!left.has(f) && !hadBefore.has(f))) return true;
+    const c = statementContent(s);
+    if (!ownOf(f).after.has(c)) return true;
+    return !left.has(f) && hadBefore.get(f)!.has(c);
+  };
+  const countsBefore = (t: AwsStatement) => !t.readFrom || !left.has(t.readFrom) || !ownOf(t.readFrom).before.has(statementContent(t));
+  return [{ ...policy, statements: policy.statements.filter(counts) }, bp && { ...bp, statements: bp.statements.filter(countsBefore) }];
+}
+
+/** The statements a file's own analysis reads as policies, by content. */
+function ownStatements(doc: Doc | undefined): Set<string> {
+  if (!doc || !MAY_HOLD_POLICY.test(doc.text)) return new Set();
+  return new Set(extractAwsPolicies(doc).policies.flatMap((p) => p.statements).map(statementContent));
 }
 
 /** The before side, compared with every edit of the same baseline; grants and risks per policy on first use. */
