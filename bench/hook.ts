@@ -19,7 +19,14 @@ const SIZES = [1, 20, 200];
 // A public key only (its private half was thrown away): the senior the rules file names.
 const SENIOR_KEY = 'ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAID7cNhjoj6uBCOxJJ09M3OdGmH3yVzOk4oKDhROakTCW bench-senior';
 
-function writeFiles(dir: string, files: number, version: number): void {
+function writeFiles(dir: string, files: number, version: number, fileRef = false): void {
+  if (fileRef) {
+    // One module whose policy lives in a JSON file the .tf reads with file(): the hook reads it too.
+    mkdirSync(path.join(dir, 'infra/policy'), { recursive: true });
+    writeFileSync(path.join(dir, 'infra/policy/main.tf'), `resource "aws_iam_policy" "p" {\n  name   = "p-v${version}"\n  policy = file("\${path.module}/p.json")\n}\n`);
+    writeFileSync(path.join(dir, 'infra/policy/p.json'), `{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"s3:GetObject","Resource":"arn:aws:s3:::b${version}/*"}]}\n`);
+    files -= 2;
+  }
   for (let i = 0; i < files; i++) {
     const m = `m${i % 50}`;
     mkdirSync(path.join(dir, 'infra', m), { recursive: true });
@@ -34,7 +41,7 @@ function writeFiles(dir: string, files: number, version: number): void {
   }
 }
 
-function stageRepo(dir: string, files: number, env: NodeJS.ProcessEnv): void {
+function stageRepo(dir: string, files: number, env: NodeJS.ProcessEnv, fileRef = false): void {
   mkdirSync(dir, { recursive: true });
   const git = (...args: string[]) => {
     const r = spawnSync('git', args, { cwd: dir, env, encoding: 'utf8' });
@@ -43,10 +50,10 @@ function stageRepo(dir: string, files: number, env: NodeJS.ProcessEnv): void {
   git('init', '-q');
   mkdirSync(path.join(dir, '.foureyes'), { recursive: true });
   writeFileSync(path.join(dir, '.foureyes/rules.jsonc'), JSON.stringify({ seniors: [{ id: 'senior@example.com', publicKey: SENIOR_KEY }] }, null, 2) + '\n');
-  writeFiles(dir, files, 1);
+  writeFiles(dir, files, 1, fileRef);
   git('add', '.');
   git('commit', '-q', '--no-verify', '-m', 'base');
-  writeFiles(dir, files, 2);
+  writeFiles(dir, files, 2, fileRef);
   git('add', '.');
 }
 
@@ -141,5 +148,32 @@ export async function hookBench(ctx: BenchContext): Promise<BenchRow[]> {
       row('hookWarm', 'installed hook, warm cache (re-run)'),
     );
   }
+  rows.push(...fileRefRows(ctx, env, notFailed));
   return rows;
+}
+
+/**
+ * 20 staged files, one of them a .tf that reads its policy with file(): such a file is analysed
+ * with the files it reads on every run (never cached), so the warm hook loads the analyser for it.
+ */
+function fileRefRows(ctx: BenchContext, env: NodeJS.ProcessEnv, ok: (s: Sample) => boolean): BenchRow[] {
+  const dir = path.join(ctx.scratch, 'hook-20-file-ref');
+  stageRepo(dir, 20, env, true);
+  const inst = spawnSync(process.execPath, [ctx.cli, 'hook', 'install'], { cwd: dir, env, encoding: 'utf8' });
+  if (inst.status !== 0) throw new Error(`hook install: ${inst.stderr}`);
+  const runner = path.join(dir, '.git/foureyes/runtime/pre-commit.sh');
+  const cache = path.join(dir, '.git/foureyes/cache');
+  const opts = { cwd: dir, env };
+  ctx.log('hook: 20 staged files, one reading a policy with file()');
+  const m = sideBySide(ctx.runs, [
+    { key: 'node', cmd: process.execPath, args: ['-e', '0'], opts },
+    { key: 'hookCold', cmd: 'sh', args: [runner], opts, ok, before: () => rmSync(cache, { recursive: true, force: true }) },
+    { key: 'hookWarm', cmd: 'sh', args: [runner], opts, ok },
+  ]);
+  const nodeMs = summarize(m.get('node')!.map((s) => s.ms)).median;
+  const row = (key: string, name: string): BenchRow => {
+    const value = summarize(m.get(key)!.map((s) => s.ms));
+    return { group: 'hook, 20 staged files, one .tf reads its policy with file()', name, unit: 'ms', value, ratio: value.median / nodeMs, ratioTo: 'node -e 0', rssMb: peakRss(m.get(key)!) };
+  };
+  return [row('node', 'node -e 0 (floor)'), row('hookCold', 'installed hook, cache emptied'), { ...row('hookWarm', 'installed hook, warm cache (re-run)'), note: 'the .tf and what it reads are analysed every run' }];
 }

@@ -63,10 +63,12 @@ export function scanBench(ctx: BenchContext): BenchRow[] {
     ];
   };
   const findings = (JSON.parse(m.get('scan1')![0].stdout) as { findings: unknown[] }).findings.length;
+  // Worker threads must not change a byte of the report; a run that differs is named in the table.
+  const differing = m.get('scanN')!.filter((s, i) => s.stdout !== m.get('scan1')![i].stdout).length;
   const rows = [
     ...throughput('parse', 'web-tree-sitter parse only, 1 thread (floor)'),
     ...throughput('scan1', 'foureyes scan, 1 thread', `${findings} findings`),
-    ...throughput('scanN', `foureyes scan, ${cores} worker threads`),
+    ...throughput('scanN', `foureyes scan, ${cores} worker threads`, differing ? `REPORT DIFFERS from 1 thread in ${differing} of ${ctx.runs} runs` : 'report identical to 1 thread'),
   ];
   if (haveAstGrep) {
     const matches = m.get('sg1')![0].stdout.split('\n').filter(Boolean).length;

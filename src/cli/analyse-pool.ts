@@ -8,6 +8,7 @@ import { Worker } from 'node:worker_threads';
 import type { AnalysisResult, FileChange } from '../core/analyze';
 import { getIamDataDir } from '../core/iam/aws-actions';
 import { getGrammarDir } from '../core/languages';
+import type { LanguageId } from '../core/model';
 import type { ResolvedRules } from '../core/rules';
 import type { AnalyseReply, AnalyseTask, AnalyseWorkerData } from './analyse-worker';
 
@@ -40,8 +41,8 @@ export async function analyzeParallel(
   rules: ResolvedRules,
   mode: 'scan' | 'diff',
   jobs: number,
-  siblingFiles?: ReadonlyMap<string, { before?: string; after?: string }>,
-  extras: { testDetector?: boolean } = {},
+  siblingFiles?: ReadonlyMap<string, { before?: string; after?: string; analysed?: boolean }>,
+  extras: { testDetector?: boolean; preload?: readonly LanguageId[] } = {},
 ): Promise<AnalysisResult[]> {
   const data: AnalyseWorkerData = {
     kind: 'foureyes-analyse',
@@ -51,6 +52,7 @@ export async function analyzeParallel(
     mode,
     siblingFiles: siblingFiles ? [...siblingFiles] : undefined,
     testDetector: extras.testDetector === true,
+    preload: [...(extras.preload ?? [])],
   };
   const results: AnalysisResult[] = [];
   const source = changes[Symbol.iterator]();

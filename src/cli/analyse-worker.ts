@@ -3,8 +3,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { analyzeChange, errorMessage, type AnalysisResult, type FileChange } from '../core/analyze';
 import { testMarkerDetector } from '../core/detectors/test-marker';
-import { setIamDataDir } from '../core/iam/aws-actions';
+import { prefetchActionCatalog, setIamDataDir } from '../core/iam/aws-actions';
 import { setGrammarDir } from '../core/languages';
+import type { LanguageId } from '../core/model';
+import { prepareParsers } from '../core/parse';
 import { resolveRules, type RulesConfig } from '../core/rules';
 import { fileSiblings } from './report';
 
@@ -16,9 +18,11 @@ export interface AnalyseWorkerData {
   rules: { config: RulesConfig; source?: string };
   mode: 'scan' | 'diff';
   /** Entries of the change set's sibling map (see `fileSiblings`). */
-  siblingFiles?: Array<[string, { before?: string; after?: string }]>;
+  siblingFiles?: Array<[string, { before?: string; after?: string; analysed?: boolean }]>;
   /** Add the test-only marker detector (FOUREYES_TEST_DETECTOR in the review commands). */
   testDetector?: boolean;
+  /** Languages the run holds: their grammars start compiling before the first task arrives. */
+  preload?: LanguageId[];
 }
 
 export interface AnalyseTask {
@@ -32,6 +36,10 @@ function serve(data: AnalyseWorkerData): void {
   const port = parentPort!;
   setGrammarDir(data.grammarDir);
   setIamDataDir(data.iamDataDir);
+  if (data.preload?.length) {
+    prefetchActionCatalog();
+    prepareParsers(data.preload).catch(() => undefined);
+  }
   const rules = resolveRules(data.rules.config, data.rules.source);
   const siblings = data.siblingFiles ? fileSiblings(new Map(data.siblingFiles)) : undefined;
   const extraDetectors = data.testDetector ? [testMarkerDetector] : [];

@@ -30,6 +30,8 @@ export interface ServerAnalyser {
   analyze(change: { path: string; before: Buffer | null; after: Buffer }, rules: ResolvedRules): Promise<AnalysisResult>;
   resolve(config: RulesConfig, source: string): ResolvedRules;
   parseRules(text: string, which: string): RulesConfig;
+  /** As `ReviewTools.moduleReferences`: a change that reads other files is not analysed here. */
+  moduleReferences?(path: string, texts: readonly string[]): unknown;
 }
 
 export interface ServeOptions {
@@ -164,6 +166,8 @@ export async function serveAnalysis(opts: ServeOptions): Promise<number> {
     return lastRules;
   };
   const kept = new Map<string, AnalysisResult>();
+  // The engine gives such a change the other files it reads, which a request does not carry.
+  const readsOthers = (filePath: string, before: Buffer | null, after: Buffer) => !!analyser.moduleReferences?.(filePath, [after, ...(before ? [before] : [])].map((b) => b.toString('utf8')));
   blobs = new BatchReader(dir, { ...env, GIT_DIR: commonDir });
   const reader = blobs;
   const parseMemo = new Map<string, ParsedRules>();
@@ -201,6 +205,7 @@ export async function serveAnalysis(opts: ServeOptions): Promise<number> {
       const after = objects.get(c.after);
       if (!after) continue;
       const before = c.before ? (objects.get(c.before) ?? null) : null;
+      if (readsOthers(c.path, before, after)) continue;
       kept.set(keptKey(rules.key, c.path, c.before, c.after), await spanAsync(`server: analyse ${c.path}`, () => analyser.analyze({ path: c.path, before, after }, rules.resolved)));
       done++;
     }
@@ -228,6 +233,7 @@ export async function serveAnalysis(opts: ServeOptions): Promise<number> {
         if (!after) throw new Error(`cannot read blob ${c.after.slice(0, 12)} of ${c.path}`);
         // As the engine does: a before side git cannot give is analysed as a new file.
         const before = c.before ? (objects.get(c.before) ?? null) : null;
+        if (readsOthers(c.path, before, after)) return { id: req.id, unsupported: `${c.path} reads other files` };
         results.push(await analyser.analyze({ path: c.path, before, after }, rules.resolved));
       }
       return { id: req.id, ok: true, results };
@@ -236,7 +242,9 @@ export async function serveAnalysis(opts: ServeOptions): Promise<number> {
     const results: AnalysisResult[] = [];
     for (const c of req.changes) {
       const before = c.before === null ? null : Buffer.from(c.before, 'base64');
-      results.push(await analyser.analyze({ path: c.path, before, after: Buffer.from(c.after, 'base64') }, rules.resolved));
+      const after = Buffer.from(c.after, 'base64');
+      if (readsOthers(c.path, before, after)) return { id: req.id, unsupported: `${c.path} reads other files` };
+      results.push(await analyser.analyze({ path: c.path, before, after }, rules.resolved));
     }
     return { id: req.id, ok: true, results };
   };

@@ -121,7 +121,7 @@ async function analyseSamples(analyser: ServerAnalyser): Promise<void> {
 
 function fullAnalyser(): ServerAnalyser {
   const tools = loadCli().fullReviewTools;
-  return { analyze: tools.analyze!, resolve: tools.resolve!, parseRules: tools.parseRules! };
+  return { analyze: tools.analyze!, resolve: tools.resolve!, parseRules: tools.parseRules!, moduleReferences: tools.moduleReferences };
 }
 
 async function warmCodeCache(): Promise<number> {

@@ -3,6 +3,10 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { analyzeChange, type AnalysisResult, type FileChange, type FileNote, type SiblingSource } from '../core/analyze';
 import { allRules } from '../core/detectors/registry';
+import { prefetchActionCatalog } from '../core/iam/aws-actions';
+import { detectLanguage } from '../core/languages';
+import type { LanguageId } from '../core/model';
+import { prepareParsers } from '../core/parse';
 import type { Finding } from '../core/findings';
 import { toJsonReport } from '../core/output/json';
 import { toSarif } from '../core/output/sarif';
@@ -28,7 +32,8 @@ export interface AnalyzeAllOptions {
   siblingFiles?: SiblingFiles;
 }
 
-export type SiblingFiles = ReadonlyMap<string, { before?: string; after?: string }>;
+/** `analysed`: the file is itself analysed in the run (scanned, or one of the changes). */
+export type SiblingFiles = ReadonlyMap<string, { before?: string; after?: string; analysed?: boolean }>;
 
 export async function analyzeAll(changes: Iterable<FileChange>, rules: ResolvedRules, mode: 'scan' | 'diff', opts: AnalyzeAllOptions = {}): Promise<RunResult> {
   const findings: Finding[] = [];
@@ -40,13 +45,30 @@ export async function analyzeAll(changes: Iterable<FileChange>, rules: ResolvedR
     if (r.analysed) analysed++;
   };
   const jobs = opts.jobs ?? 1;
+  // Grammars compile off the main thread: start every one the run will need now, so the first
+  // file of each language does not wait for its grammar while the thread has nothing else to do.
+  const languages = opts.siblingFiles ? languagesOf(opts.siblingFiles.keys()) : [];
   if (jobs > 1 && (opts.count ?? Infinity) >= PARALLEL_MIN_FILES) {
-    for (const r of await analyzeParallel(changes, rules, mode, jobs, opts.siblingFiles)) add(r);
+    for (const r of await analyzeParallel(changes, rules, mode, jobs, opts.siblingFiles, { preload: languages })) add(r);
   } else {
+    if (languages.length) {
+      prefetchActionCatalog();
+      prepareParsers(languages).catch(() => undefined);
+    }
     const siblings = opts.siblingFiles ? fileSiblings(opts.siblingFiles) : undefined;
     for (const change of changes) add(await analyzeChange(change, { rules, mode, siblings }));
   }
   return { findings, notes, analysed };
+}
+
+/** The languages of these paths as their names tell (content-detected ones load when met). */
+export function languagesOf(paths: Iterable<string>): LanguageId[] {
+  const out = new Set<LanguageId>();
+  for (const p of paths) {
+    const l = detectLanguage(p);
+    if (l) out.add(l);
+  }
+  return [...out];
 }
 
 /** Prints the report; returns 1 when findings at or above the threshold remain, else 0. */
@@ -100,5 +122,6 @@ export function fileSiblings(files: SiblingFiles): SiblingSource {
       const f = files.get(p);
       return f ? { before: read(f.before), after: read(f.after) } : undefined;
     },
+    analysed: (p) => files.get(p)?.analysed === true,
   };
 }

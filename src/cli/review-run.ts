@@ -1,6 +1,7 @@
 // Shared by the review commands: running a review with the full analyser, and printing it.
 import { analyzeChange } from '../core/analyze';
 import { prefetchActionCatalog } from '../core/iam/aws-actions';
+import { terraformModuleReferences } from '../core/iam/tf-module';
 import { detectLanguage } from '../core/languages';
 import type { LanguageId } from '../core/model';
 import { prepareParsers } from '../core/parse';
@@ -19,7 +20,8 @@ import { VERSION } from './version';
 const testDetector = () => process.env.FOUREYES_TEST_DETECTOR === '1';
 
 export const FULL_TOOLS: ReviewTools = {
-  analyze: (change, rules) => analyzeChange(change, { rules, mode: 'diff', extraDetectors: testDetector() ? [testMarkerDetector] : [] }),
+  analyze: (change, rules, others) => analyzeChange(change, { rules, mode: 'diff', extraDetectors: testDetector() ? [testMarkerDetector] : [], ...(others ? { siblings: others } : {}) }),
+  moduleReferences: terraformModuleReferences,
   // Large change sets (a big merge, `verify` over a long range) go to the worker pool, past the
   // same measured threshold as scan; results come back in input order, equal to one by one.
   analyzeMany: async (changes, rules) => {

@@ -13,7 +13,7 @@ import { spanAsync } from '../core/trace';
 import { privateDirOk, serverDir, socketPathFrom } from '../core/analysis-server-state';
 import { checkParseResponse, checkResponse, frame, FrameReader, type ServerRequest } from './server-protocol';
 
-const isProblem = (v: unknown): v is { problem: string; mismatch?: boolean } => !!v && typeof v === 'object' && 'problem' in v;
+const isProblem = (v: unknown): v is { problem: string; mismatch?: boolean; unsupported?: boolean } => !!v && typeof v === 'object' && 'problem' in v;
 export const newId = () => randomBytes(12).toString('hex');
 
 export class ServerUnavailable extends Error {
@@ -71,7 +71,7 @@ export class ServerSession {
   }
 
   /** Sends one request (this connection carries only one) and returns the checked answer. */
-  async request<T>(request: ServerRequest, timeoutMs: number, check: (response: unknown) => T | { problem: string; mismatch?: boolean }): Promise<T> {
+  async request<T>(request: ServerRequest, timeoutMs: number, check: (response: unknown) => T | { problem: string; mismatch?: boolean; unsupported?: boolean }): Promise<T> {
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new ServerUnavailable(`the analysis server did not answer within ${timeoutMs} ms`, 'kill')), timeoutMs);
@@ -81,7 +81,7 @@ export class ServerSession {
     exchange.catch(() => undefined);
     try {
       const checked = check(await Promise.race([exchange, timeout]));
-      if (isProblem(checked)) throw new ServerUnavailable(`the analysis server's answer is unusable: ${checked.problem}`, checked.mismatch ? 'none' : 'replace');
+      if (isProblem(checked)) throw new ServerUnavailable(`the analysis server's answer is unusable: ${checked.problem}`, checked.mismatch || checked.unsupported ? 'none' : 'replace');
       return checked;
     } finally {
       clearTimeout(timer);

@@ -77,6 +77,8 @@ export type ServerResponse =
   | { id: string; ok: true; parsed: ParsedRules[] }
   | { id: string; ok: true; prepared: number }
   | { id: string; mismatch: true; version: string; runtime: string }
+  /** Something the server does not analyse (a change that reads other files): the hook analyses in process. */
+  | { id: string; unsupported: string }
   | { id: string; error: string };
 
 export function frame(message: unknown): Buffer {
@@ -128,12 +130,13 @@ function validResult(r: unknown, filePath: string): r is AnalysisResult {
   return r.notes.every((n) => isObject(n) && typeof n.path === 'string' && typeof n.level === 'string' && typeof n.message === 'string');
 }
 
-type Problem = { problem: string; mismatch?: boolean };
+type Problem = { problem: string; mismatch?: boolean; unsupported?: boolean };
 
 function checkEnvelope(response: unknown, request: ServerRequest): { body: Record<string, unknown> } | Problem {
   if (!isObject(response)) return { problem: 'the response is not an object' };
   if (response.id !== request.id) return { problem: 'the response answers another request' };
   if (response.mismatch === true) return { problem: `the server runs version ${String(response.version)}`, mismatch: true };
+  if (typeof response.unsupported === 'string') return { problem: `not for the server: ${response.unsupported}`, unsupported: true };
   if (typeof response.error === 'string') return { problem: `the server failed: ${response.error}` };
   if (response.ok !== true) return { problem: 'the response is not an answer' };
   return { body: response };

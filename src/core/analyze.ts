@@ -59,6 +59,11 @@ export interface AnalyzeOptions {
 export interface SiblingSource {
   paths(): readonly string[];
   read(path: string): { before?: Uint8Array | string | null; after?: Uint8Array | string | null } | undefined;
+  /**
+   * Optional: whether `path` is itself analysed in the same run (scanned, or part of the change
+   * set), so its own findings are reported. Absent: no listed file counts as analysed.
+   */
+  analysed?(path: string): boolean;
 }
 
 const PROD_SEGMENT = /(^|[/._-])(prod|production|prd)([/._-]|$)/i;
@@ -148,9 +153,11 @@ export async function analyzeChange(change: FileChange, opts: AnalyzeOptions): P
         for (const p of wanted) docs.set(p, await parseSibling(source, p, opts.mode, rules));
         ctx.sibling = (p) => docs.get(p);
         ctx.siblingPaths = wanted;
+        ctx.siblingAnalysed = (p) => !rules.isIgnored(p) && (source.analysed?.(p) ?? false);
       } else {
         delete ctx.sibling;
         delete ctx.siblingPaths;
+        delete ctx.siblingAnalysed;
       }
       // With other files of the change in view, what a detector derives from `before` may read
       // them too: prepared afresh then, memoised only when the before document is all it sees.

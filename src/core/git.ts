@@ -356,6 +356,20 @@ export function lsTree(cwd: string, treeish: string, dir: string, env?: NodeJS.P
   return parseLsLines(out, /^(\d{6}) (\w+) ([0-9a-f]+)\t([\s\S]*)$/);
 }
 
+/** The entries directly in `dir` ('' for the top) of a tree-ish, without blocking. */
+export async function lsTreeDirAsync(cwd: string, treeish: string, dir: string, env?: NodeJS.ProcessEnv): Promise<TreeEntry[]> {
+  const out = await gitAsync(['ls-tree', '-z', '--full-tree', treeish, '--', ...(dir ? [`${dir}/`] : [])], { cwd, env });
+  return parseLsLines(out, /^(\d{6}) (\w+) ([0-9a-f]+)\t([\s\S]*)$/);
+}
+
+/** Index entries (stage 0) directly in `dir` ('' for the top) whose names end with `suffix`, without blocking. */
+export async function lsIndexDirAsync(cwd: string, dir: string, suffix: string, env?: NodeJS.ProcessEnv): Promise<TreeEntry[]> {
+  const glob = (s: string) => s.replace(/[*?[\]\\]/g, '\\$&');
+  const spec = `:(top,glob)${dir ? glob(dir) + '/' : ''}*${glob(suffix)}`;
+  const out = await gitAsync(['ls-files', '-s', '-z', '--full-name', '--', spec], { cwd, env });
+  return parseLsFiles(out).filter((e) => e.type === 'blob');
+}
+
 /** Entries under `dir` in the index (stage 0 and conflict stages). */
 export function lsIndex(cwd: string, dir: string, env?: NodeJS.ProcessEnv): TreeEntry[] {
   return parseLsFiles(git(lsFilesArgs([dir]), { cwd, env }));

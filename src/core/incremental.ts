@@ -6,7 +6,7 @@ import type { Edit, Point, Tree } from 'web-tree-sitter';
 import { getParser } from './languages';
 import { NodeReuse, textDelta, type TextDelta } from './lower/reuse';
 import type { Doc, LanguageId } from './model';
-import { isTreeLowered, lowersIncrementally, lowerTree, parseDocument } from './parse';
+import { isTreeLowered, lowersIncrementally, lowerTree, markNodesShared, parseDocument } from './parse';
 import { lastAtOrBefore, LineIndex } from './text';
 
 /** One replacement, in UTF-16 offsets of the text as it is when this change applies. */
@@ -95,6 +95,7 @@ export class IncrementalParser {
     this.tree = tree;
     this.text = text;
     const doc = await lowerTree(this.path, text, this.language, tree, { lines, reuse });
+    markNodesShared(doc);
     if (reuse) this.stats.reusedNodes += reuse.taken.size;
     this.lowered = { doc, lines };
     return doc;

@@ -1,6 +1,6 @@
 // File -> language, and the lazily loaded, process-wide tree-sitter parsers.
 import * as path from 'node:path';
-import { Language, Parser } from 'web-tree-sitter';
+import { Language, Node as TsNode, Parser } from 'web-tree-sitter';
 import type { LanguageId } from './model';
 import { spanAsync } from './trace';
 
@@ -140,6 +140,7 @@ export function getGrammarDir(): string {
 }
 
 function initRuntime(): Promise<void> {
+  cacheNodeTypes();
   runtime ??= spanAsync('tree-sitter init', () => Parser.init({ locateFile: (name: string) => path.join(grammarDir, name) }));
   return runtime;
 }
@@ -189,4 +190,31 @@ export async function getLanguage(language: LanguageId): Promise<Language> {
   const file = GRAMMAR_FILE[language];
   if (!file) throw new Error(`no tree-sitter grammar for ${language}`);
   return loadLanguage(file);
+}
+
+const TYPE = Symbol('foureyes.nodeType');
+let typesCached = false;
+
+/**
+ * Lowerers ask a syntax node for its `type` several times, and each ask marshals the node into
+ * WebAssembly memory and calls into it. A node's type never changes (edits move nodes, a re-parse
+ * makes new ones), so each node object keeps it after the first ask.
+ */
+function cacheNodeTypes(): void {
+  if (typesCached) return;
+  typesCached = true;
+  const proto = TsNode.prototype as unknown as Record<symbol, string | undefined>;
+  const read = Object.getOwnPropertyDescriptor(TsNode.prototype, 'type')?.get;
+  if (!read) return;
+  Object.defineProperty(TsNode.prototype, 'type', {
+    configurable: true,
+    get(this: typeof proto) {
+      let t = this[TYPE];
+      if (t === undefined) {
+        t = read.call(this) as string;
+        this[TYPE] = t;
+      }
+      return t;
+    },
+  });
 }

@@ -140,6 +140,22 @@ export function lowersIncrementally(language: LanguageId): boolean {
   return REUSING.has(language);
 }
 
+/** Documents whose nodes a later lowering may take over (the editor's incremental parser). */
+const sharing = new WeakSet<Doc>();
+
+/** Records that `doc`'s nodes may live on in the next lowering of an edited text. */
+export function markNodesShared(doc: Doc): void {
+  if (lowersIncrementally(doc.language)) sharing.add(doc);
+}
+
+/**
+ * Whether per-node memos (`collectMemo`, replayed extraction) can pay off for `doc`: only when its
+ * nodes may be analysed again. A one-off analysis (scan, the hook) skips the memo's bookkeeping.
+ */
+export function nodesMayBeShared(doc: Doc): boolean {
+  return sharing.has(doc);
+}
+
 /**
  * Lowers a tree the caller keeps (incremental parsing re-uses it for the next edit); the caller
  * owns and deletes the tree. `reuse` hands the lowerer the previous lowering of an edited text.

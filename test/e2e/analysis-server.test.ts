@@ -179,6 +179,24 @@ describe('warm analysis server', function () {
     assert.doesNotMatch(again.stderr, /review \(server\)|review \(analysis\)/, 'the re-run answers from the cache the server run filled');
   });
 
+  it('a change that reads other files (Terraform file()) is analysed in the hook, with them', async () => {
+    const policyTf = (file: string) => `resource "aws_iam_policy" "deploy" {\n  name   = "deploy"\n  policy = file("\${path.module}/${file}")\n}\n`;
+    repo.write('infra/narrow.json', '{ "Version": "2012-10-17", "Statement": [{ "Effect": "Allow", "Action": "s3:GetObject", "Resource": "*" }] }\n');
+    repo.write('infra/admin.json', '{ "Version": "2012-10-17", "Statement": [{ "Effect": "Allow", "Action": "*", "Resource": "*" }] }\n');
+    repo.write('infra/main.tf', policyTf('narrow.json'));
+    repo.git('add', '.');
+    repo.git('commit', '-q', '--no-verify', '-m', 'policy');
+    repo.write('infra/main.tf', policyTf('admin.json'));
+    repo.git('add', '.');
+    const alone = repo.hook({ FOUREYES_DAEMON: '0' });
+    assert.match(alone.stderr, /infra\/main\.tf:\d+\s+iam\/aws-admin-access/);
+    await repo.startServer();
+    const r = repo.hook();
+    assert.match(r.stderr, /not for the server: infra\/main\.tf reads other files/);
+    assert.equal(withoutTrace(r.stderr), withoutTrace(alone.stderr));
+    assert.equal(r.code, alone.code);
+  });
+
   it('falls back when the server was killed (stale socket and lock), and starts a new one', async () => {
     repo.stageMixed();
     const pid = await repo.startServer();

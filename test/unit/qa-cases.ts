@@ -79,6 +79,11 @@ export async function runCase(c: QaCase): Promise<Finding[]> {
       if (!f) return undefined;
       return c.mode === 'scan' ? { after: f.after ?? null } : { before: f.before ?? null, after: f.after ?? null };
     },
+    // As the CLI runs it: scan analyses every file, diff the changed ones.
+    analysed: (p) => {
+      const f = c.files.get(p);
+      return f?.after !== undefined && (c.mode === 'scan' || f.before !== f.after);
+    },
   };
   const findings: Finding[] = [];
   for (const [p, f] of c.files) {

@@ -23,15 +23,15 @@ export const diffCommand: Command = {
     const base = rulesBase(rules, io.cwd);
     const read = (p: string): Uint8Array | null => (existsSync(p) ? readFileSync(p) : null);
     const changes: FileChange[] = [];
-    const files = new Map<string, { before?: string; after?: string }>();
+    const files = new Map<string, { before?: string; after?: string; analysed?: boolean }>();
     if (isDirectory(beforeArg) && isDirectory(afterArg)) {
       const rels = new Set([...listFiles(beforeArg), ...listFiles(afterArg)]);
       for (const rel of [...rels].sort()) {
         // Two trees are two versions of one repository: paths are relative to the tree, so rules
         // globs and fingerprints do not depend on where the copies live.
         const display = rel;
-        files.set(display, { before: path.join(beforeArg, rel), after: path.join(afterArg, rel) });
         const after = read(path.join(afterArg, rel));
+        files.set(display, { before: path.join(beforeArg, rel), after: path.join(afterArg, rel), analysed: after !== null });
         if (after === null) continue;
         changes.push({ path: display, before: read(path.join(beforeArg, rel)), after });
       }

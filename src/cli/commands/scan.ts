@@ -41,7 +41,7 @@ export const scanCommand: Command = {
         yield { path: f.rel, after: bytes };
       }
     }
-    const siblingFiles = new Map(files.map((f) => [f.rel, { after: f.abs }]));
+    const siblingFiles = new Map(files.map((f) => [f.rel, { after: f.abs, analysed: true }]));
     const result = await analyzeAll(changes(), rules, 'scan', { jobs: opts.jobs, count: files.length, siblingFiles });
     return printReport(result, opts, io);
   },

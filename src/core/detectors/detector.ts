@@ -26,6 +26,12 @@ export interface DetectorContext {
   sibling?(path: string): SiblingDocs | undefined;
   /** The paths `Detector.siblings` asked for and `sibling` can answer (set together with it). */
   siblingPaths?: readonly string[];
+  /**
+   * Whether another file is analysed in the same run and not ignored, so its own findings are
+   * reported (set together with `sibling`): a detector that reads a file's content into this one
+   * can leave what that file reports to it, instead of reporting one risk in two places.
+   */
+  siblingAnalysed?(path: string): boolean;
 }
 
 /** Both versions of another file: `before` as at the base (HEAD, the before directory), `after` as changed. */

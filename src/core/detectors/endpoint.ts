@@ -10,7 +10,7 @@ import { isHostKey, isKubeContextKey, isPasswordKey, lastKey } from '../endpoint
 import { productionMatcher, type ProductionMatcher } from '../endpoints/production-rules';
 import { isPlaceholderSecret, maskSecrets } from '../endpoints/secrets';
 import { collectMemo } from '../node-memo';
-import { lowersIncrementally } from '../parse';
+import { nodesMayBeShared } from '../parse';
 import type { Detector, DetectorContext, RuleMeta } from './detector';
 
 export const ENDPOINT_RULES = {
@@ -134,7 +134,7 @@ function memoFor(matcher: ProductionMatcher, language: LanguageId): WeakMap<Node
 
 function collect(doc: Doc, matcher: ProductionMatcher): Collected {
   // Where incremental lowering keeps untouched nodes, what they yielded is kept with them.
-  if (lowersIncrementally(doc.language)) {
+  if (nodesMayBeShared(doc)) {
     const out: Collected = { candidates: [], secrets: new Set() };
     const items = collectMemo(doc.roots, memoFor(matcher, doc.language), (node, acc: Item[]) => {
       const one: Collected = { candidates: [], secrets: new Set() };

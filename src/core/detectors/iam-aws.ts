@@ -8,7 +8,7 @@ import type { ResolvedRules } from '../rules';
 import type { Doc, Node } from '../model';
 import { terraformModuleSiblings, type ModuleSide } from '../iam/tf-module';
 import { displayAction, loadActionCatalog, type AccessLevel, type ActionCatalog } from '../iam/aws-actions';
-import { extractAwsPolicies, type ExtractedPolicies, type ManagedAttachment } from '../iam/aws-extract';
+import { extractAwsPolicies, statementsReadAt, type ExtractedPolicies, type ManagedAttachment } from '../iam/aws-extract';
 import { grantOf, isAllResources, patternCovers, principalsCovered, conditionsCovered, uncoveredActions, type Grant } from '../iam/aws-grant';
 import type { AwsPolicy, AwsStatement, PolicyValue } from '../iam/aws-policy';
 import {
@@ -561,6 +561,63 @@ function moduleSide(ctx: DetectorContext | undefined, path: string, side: 'befor
   return { path, docs, file: doc };
 }
 
+/** What a statement grants, as text: equal for the same grant however it is formatted. */
+function statementContent(s: AwsStatement): string {
+  const vals = (v: PolicyValue[] | undefined) => (v ? v.map((x) => `${x.opaque ? '?' : ''}${x.text}`).sort() : null);
+  return JSON.stringify([s.effect, s.effectOpaque ?? null, vals(s.actions), vals(s.notActions), vals(s.resources), vals(s.notResources), vals(s.principals), vals(s.notPrincipals), vals(s.conditions)]);
+}
+
+/**
+ * A policy read from another file (`policy = file("p.json")`) is one risk, reported once. When the
+ * same run analyses that file, what its own change adds is its own finding, so here its
+ * statements are left out when the file reports all of them (scan; a new file) or when this
+ * file read it before too (the difference is the file's own), and, when this change newly points
+ * the policy at it, only the statements the file already had before count here. Pointing a
+ * policy at a file the run does not analyse is this file's change: reported here in full.
+ * Returns the policy and its baseline as judged here.
+ */
+function withoutReportedElsewhere(policy: AwsPolicy, bp: AwsPolicy | undefined, ctx: DetectorContext | undefined, hasBefore: boolean): [AwsPolicy, AwsPolicy | undefined] {
+  const analysed = ctx?.siblingAnalysed;
+  if (!analysed || !policy.statements.some((s) => s.readFrom)) return [policy, bp];
+  // What that file's own analysis reads as policies (a bare statement object is not one on its
+  // own: only the call site can report it).
+  const own = new Map<string, { after: Set<string>; before: Set<string> }>();
+  const ownOf = (f: string) => {
+    let o = own.get(f);
+    if (!o) {
+      const docs = ctx.sibling?.(f);
+      o = { after: ownStatements(docs?.after), before: ownStatements(docs?.before) };
+      own.set(f, o);
+    }
+    return o;
+  };
+  const left = new Set<string>();
+  const hadBefore = new Map<string, Set<string>>();
+  for (const s of policy.statements) {
+    const f = s.readFrom;
+    if (!f || left.has(f) || hadBefore.has(f) || !analysed(f)) continue;
+    const old = hasBefore && ctx.mode !== 'scan' ? ctx.sibling?.(f)?.before : undefined;
+    if (!old || bp?.statements.some((t) => t.readFrom === f)) left.add(f);
+    else hadBefore.set(f, new Set(statementsReadAt(old, s.node, f).map(statementContent)));
+  }
+  if (!left.size && !hadBefore.size) return [policy, bp];
+  const counts = (s: AwsStatement) => {
+    const f = s.readFrom;
+    if (!f || (!left.has(f) && !hadBefore.has(f))) return true;
+    const c = statementContent(s);
+    if (!ownOf(f).after.has(c)) return true;
+    return !left.has(f) && hadBefore.get(f)!.has(c);
+  };
+  const countsBefore = (t: AwsStatement) => !t.readFrom || !left.has(t.readFrom) || !ownOf(t.readFrom).before.has(statementContent(t));
+  return [{ ...policy, statements: policy.statements.filter(counts) }, bp && { ...bp, statements: bp.statements.filter(countsBefore) }];
+}
+
+/** The statements a file's own analysis reads as policies, by content. */
+function ownStatements(doc: Doc | undefined): Set<string> {
+  if (!doc || !MAY_HOLD_POLICY.test(doc.text)) return new Set();
+  return new Set(extractAwsPolicies(doc).policies.flatMap((p) => p.statements).map(statementContent));
+}
+
 /** The before side, compared with every edit of the same baseline; grants and risks per policy on first use. */
 interface Baseline {
   extracted: ExtractedPolicies | undefined;
@@ -596,8 +653,9 @@ export const iamAwsDetector: Detector<Baseline> = {
       prodAccounts: new Set((ctx?.rules?.production.awsAccounts ?? []).map((x) => String(x).trim())),
       prodByNode: new Map(),
     };
-    for (const policy of a.policies) {
-      const bp = base?.byKey.get(policy.key);
+    for (const found of a.policies) {
+      const [policy, bp] = withoutReportedElsewhere(found, base?.byKey.get(found.key), ctx, before !== undefined);
+      if (!policy.statements.length) continue;
       // A policy judged before against the same baseline policy, with the same statements (an
       // untouched subtree keeps its statement objects): its findings again, at today's ranges.
       const seen = judgedPolicies.get(policy.node);

@@ -1,7 +1,8 @@
 // Every real password embedded in a document's URLs and connection strings, so that no finding of
 // any detector shows one in its message or snippets.
 import type { Finding } from '../findings';
-import { type Doc, type Node } from '../model';
+import { walk, type Doc, type Node } from '../model';
+import { nodesMayBeShared } from '../parse';
 import { collectMemo } from '../node-memo';
 import { extractEndpoints } from './extract';
 import { isPlaceholderSecret, maskSecrets } from './secrets';
@@ -13,14 +14,18 @@ const byNode = new WeakMap<Node, readonly string[]>();
 export function documentSecrets(doc: Doc): Set<string> {
   let out = byDoc.get(doc);
   if (out) return out;
-  out = new Set(
-    collectMemo(doc.roots, byNode, (node, acc: string[]) => {
-      if (node.kind !== 'string' || node.embedded || !/[:=@]/.test(node.value)) return;
-      for (const ref of extractEndpoints(node.value)) {
-        if (ref.secret && !isPlaceholderSecret(ref.secret.value)) acc.push(ref.secret.value);
-      }
-    }),
-  );
+  const visit = (node: Node, acc: string[]) => {
+    if (node.kind !== 'string' || node.embedded || !/[:=@]/.test(node.value)) return;
+    for (const ref of extractEndpoints(node.value)) {
+      if (ref.secret && !isPlaceholderSecret(ref.secret.value)) acc.push(ref.secret.value);
+    }
+  };
+  if (nodesMayBeShared(doc)) out = new Set(collectMemo(doc.roots, byNode, visit));
+  else {
+    const acc: string[] = [];
+    for (const r of doc.roots) walk(r, (n) => visit(n, acc));
+    out = new Set(acc);
+  }
   byDoc.set(doc, out);
   return out;
 }

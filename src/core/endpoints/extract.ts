@@ -60,7 +60,28 @@ interface Span {
  * `remoteShell`: the value is an argument of ssh, scp, rsync and the like, so `user@host` is a
  * login target rather than an e-mail address.
  */
-export function extractEndpoints(text: string, opts: { hostKey?: boolean; remoteShell?: boolean } = {}): EndpointRef[] {
+export function extractEndpoints(text: string, opts: { hostKey?: boolean; remoteShell?: boolean } = {}): readonly EndpointRef[] {
+  if (text.length > MEMO_MAX_CHARS) return extractUncached(text, opts);
+  const key = `${opts.hostKey ? 'h' : '-'}${opts.remoteShell ? 'r' : '-'}${text}`;
+  let hit = memo.get(key);
+  if (!hit) {
+    if (memo.size >= MEMO_ENTRIES) memo.clear();
+    hit = extractUncached(text, opts);
+    memo.set(key, hit);
+  }
+  return hit;
+}
+
+/**
+ * The same short strings recur across a repository's files (versions, actions, hosts, keys) and
+ * several detectors ask about each: what a string yields depends on the string alone, so it is
+ * kept for a while. Callers only read the results.
+ */
+const memo = new Map<string, readonly EndpointRef[]>();
+const MEMO_ENTRIES = 50_000;
+const MEMO_MAX_CHARS = 1024;
+
+function extractUncached(text: string, opts: { hostKey?: boolean; remoteShell?: boolean }): readonly EndpointRef[] {
   const s = text.length > MAX_SCAN ? text.slice(0, MAX_SCAN) : text;
   const out: EndpointRef[] = [];
   const taken: Span[] = [];

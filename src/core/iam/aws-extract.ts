@@ -4,7 +4,7 @@
 // `getPolicyDocument`, SAM policy templates, Lambda permissions, and managed-policy attachments by
 // ARN or name.
 import { get, resolve, scalarText, type Doc, type Node, type Obj, type Opaque } from '../model';
-import { lowersIncrementally } from '../parse';
+import { nodesMayBeShared } from '../parse';
 import {
   jsonStatements,
   looksLikeJsonStatement,
@@ -317,6 +317,11 @@ function allStatements(doc: Doc, module: ModuleSide | undefined): AwsStatement[]
   return [...sub.policies.values()].flatMap((p) => p.statements);
 }
 
+/** Every statement of another file's document as read through a `file()` call at `call` (anchored there). */
+export function statementsReadAt(doc: Doc, call: Node, readFrom: string): AwsStatement[] {
+  return anchorAt(allStatements(doc, undefined), call).map((s) => ({ ...s, readFrom }));
+}
+
 /** The statements of a policy read with `file()` / `templatefile()`. */
 function fileStatements(c: Collector, call: Opaque): AwsStatement[] {
   const shown = call.text.length > 80 ? `${call.text.slice(0, 77)}...` : call.text;
@@ -328,7 +333,7 @@ function fileStatements(c: Collector, call: Opaque): AwsStatement[] {
   if (d.text.length > MAX_POLICY_FILE_CHARS) return [unresolvedDocument(call, `policy read from ${p}, which is over ${MAX_POLICY_FILE_CHARS / 1024} KB and not read`)];
   if (d.problems.length) return [unresolvedDocument(call, `policy read from ${p}, which does not parse as a policy document`)];
   const st = allStatements(d, undefined);
-  return st.length ? anchorAt(st, call) : [unresolvedDocument(call, `policy read from ${p}, which holds no policy statements`)];
+  return st.length ? statementsReadAt(d, call, p) : [unresolvedDocument(call, `policy read from ${p}, which holds no policy statements`)];
 }
 
 /** The statements a `source_*` / `override_*` value contributes. */
@@ -395,7 +400,7 @@ function readValues(obj: Obj, key: string): Node[] {
 export function extractAwsPolicies(doc: Doc, module?: ModuleSide): ExtractedPolicies {
   // HCL reads other blocks of the file and of its module (`source_policy_documents`, `file()`),
   // so only JSON and YAML subtrees are self-contained enough to replay.
-  const memo = !module && doc.language !== 'hcl' && lowersIncrementally(doc.language);
+  const memo = !module && doc.language !== 'hcl' && nodesMayBeShared(doc);
   const c: Collector = { doc, ...(module ? { module } : {}), policies: new Map(), attachments: [], seen: new Set(), shape: new Map(), memo };
   for (const root of doc.roots) {
     const key = root.path.filter((p): p is string => typeof p === 'string');

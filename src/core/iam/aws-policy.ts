@@ -34,6 +34,8 @@ export interface AwsStatement {
    * the repository, a data source in a file the check was not given): why, for the message.
    */
   unresolvedDocument?: string;
+  /** Repo-relative path of the file the statement was read from (Terraform `file()`/`templatefile()`). */
+  readFrom?: string;
 }
 
 export interface AwsPolicy {

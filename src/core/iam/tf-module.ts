@@ -48,6 +48,26 @@ function joinInRepo(tfPath: string, rel: string): string | undefined {
   return joined;
 }
 
+/**
+ * What a `.tf` file's policies may read from the rest of the repository, before any path list is
+ * known: the repo-relative files its `file()`/`templatefile()` calls name, and its own directory
+ * when it merges `aws_iam_policy_document`s (those may live in the module's other `.tf` files).
+ * Undefined when it reads nothing: the common case, for which callers gather no other files.
+ */
+export function terraformModuleReferences(tfPath: string, texts: readonly string[]): { files: string[]; dir?: string } | undefined {
+  if (!/\.tf$/i.test(tfPath)) return undefined;
+  const files = new Set<string>();
+  for (const text of texts) {
+    for (const m of text.matchAll(FILE_CALL)) {
+      const p = joinInRepo(tfPath, m[1].replace(/^\$\{path\.module\}\//, ''));
+      if (p && p !== tfPath) files.add(p);
+    }
+  }
+  const merges = texts.some((t) => MERGE_ATTR.test(t) && t.includes('aws_iam_policy_document'));
+  if (!files.size && !merges) return undefined;
+  return { files: [...files].slice(0, MAX_MODULE_FILES), ...(merges ? { dir: dirOf(tfPath) } : {}) };
+}
+
 /** The other files a `.tf` file's policies may read, chosen from the paths the caller can provide. */
 export function terraformModuleSiblings(tfPath: string, paths: readonly string[], texts: readonly string[]): string[] {
   if (!/\.tf$/i.test(tfPath)) return [];

@@ -2,14 +2,14 @@
 // merge parents, rules weakening, AI-origin marks, then the four-eyes policy.
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
-import type { AnalysisResult, FileNote } from '../analyze';
+import type { AnalysisResult, FileNote, SiblingSource } from '../analyze';
 import type { Finding } from '../findings';
 import type { RawChange } from '../git';
 import { aiLines, originInRange, readProvenanceChecked } from '../provenance';
 import type { ResolvedRules, RulesConfig } from '../rules';
 import { RULES_FILE } from '../rules-file';
 import { AnalysisCache, type ParsedRules } from './cache';
-import { readBlobs, type ReviewInput, type StagedListing } from './inputs';
+import { readBlobs, readOtherFiles, type ReviewInput, type StagedListing } from './inputs';
 import { evaluatePolicy, isBlocking, policyWithoutProvenance, type PolicyResult, type ReviewedFinding } from './policy';
 import { span, spanAsync } from '../trace';
 
@@ -19,8 +19,17 @@ export interface ReviewTools {
    * which keeps the schema validator out of its bundle and reads results cached by text instead.
    */
   parseRules?(text: string, which: string): RulesConfig;
-  /** Full analysis of one change; absent on the hook's fast path. */
-  analyze?(change: { path: string; before: Buffer | null; after: Buffer }, rules: ResolvedRules): Promise<AnalysisResult>;
+  /**
+   * Full analysis of one change; absent on the hook's fast path. `others`: the repository's other
+   * files the change reads (given only for changes `moduleReferences` names files for).
+   */
+  analyze?(change: { path: string; before: Buffer | null; after: Buffer }, rules: ResolvedRules, others?: SiblingSource): Promise<AnalysisResult>;
+  /**
+   * The other files a changed file's analysis reads (Terraform `file()` targets, the module
+   * directory of merged policy documents), from its text on each side; undefined for the common
+   * file that reads none. Optional: without it every change is analysed on its own.
+   */
+  moduleReferences?(path: string, texts: readonly string[]): { files: string[]; dir?: string } | undefined;
   /**
    * Analyses many changes at once (worker threads for large change sets), results in input order
    * and equal to `analyze` one by one. Optional: without it the engine calls `analyze` per file.
@@ -125,6 +134,36 @@ export function uncachedChanges(listing: StagedListing, version: string): RawCha
   return analysedChanges(listing.changes).filter((c) => !cache.has(analysisKey(version, listing.targetRulesId, c.path, c.oldBlob, c.newBlob)));
 }
 
+/**
+ * For the changes whose analysis reads other files of the repository: those files on both sides
+ * (read only when some change names any, so a commit without such references runs no extra git).
+ */
+async function otherFilesFor(input: ReviewInput, needs: ReadonlyArray<{ key: string; path: string; before: string; after: string }>, blobs: Map<string, Buffer | undefined>, tools: ReviewTools): Promise<Map<string, SiblingSource>> {
+  const refs = new Map<string, { files: string[]; dir?: string }>();
+  if (!tools.moduleReferences) return new Map();
+  for (const n of needs) {
+    const texts = [n.after, n.before].flatMap((id) => {
+      const b = id ? blobs.get(id) : undefined;
+      return b ? [b.toString('utf8')] : [];
+    });
+    const r = texts.length ? tools.moduleReferences(n.path, texts) : undefined;
+    if (r) refs.set(n.key, r);
+  }
+  if (!refs.size) return new Map();
+  const files = [...new Set([...refs.values()].flatMap((r) => r.files))];
+  const dirs = [...new Set([...refs.values()].flatMap((r) => (r.dir === undefined ? [] : [r.dir])))];
+  // Without them each file is judged alone: what it reads shows as an unresolved value, never as safe.
+  const read = await spanAsync(`read ${files.length} referenced files, ${dirs.length} module directories`, () => readOtherFiles(input, files, dirs)).catch(() => undefined);
+  if (!read) return new Map();
+  const changed = new Set(analysedChanges(input.changes).map((c) => c.path));
+  const source: SiblingSource = {
+    paths: () => read.paths,
+    read: (p) => ({ before: read.before.get(p) ?? null, after: read.after.get(p) ?? null }),
+    analysed: (p) => changed.has(p),
+  };
+  return new Map([...refs.keys()].map((k) => [k, source]));
+}
+
 export async function runReview(input: ReviewInput, tools: ReviewTools, opts: ReviewOptions): Promise<ReviewOutcome> {
   const errors: string[] = [];
   const info: string[] = [];
@@ -201,15 +240,17 @@ export async function runReview(input: ReviewInput, tools: ReviewTools, opts: Re
       groups.set(ext, [...(groups.get(ext) ?? []), n]);
     }
     const blobsRead = readBlobs(input, needs.flatMap((n) => [n.before, n.after]));
+    const othersRead = blobsRead.then((blobs) => otherFilesFor(input, needs, blobs, tools));
     const unreadable = new Set<string>();
     // A large change set goes to the worker pool when the tools have one (results in input order,
     // equal to one by one); an empty answer means "below the threshold": analysed here instead.
     let pooled = false;
     if (tools.analyzeMany) {
       const blobs = await blobsRead;
+      const others = await othersRead;
       const ready = needs.flatMap((n) => {
         const after = blobs.get(n.after);
-        if (!after) return [];
+        if (!after || others.has(n.key)) return [];
         return [{ need: n, change: { path: n.path, before: n.before ? (blobs.get(n.before) ?? null) : null, after } }];
       });
       const analysed = await tools.analyzeMany(ready.map((r) => r.change), resolved);
@@ -222,21 +263,26 @@ export async function runReview(input: ReviewInput, tools: ReviewTools, opts: Re
         for (const n of needs) if (!blobs.get(n.after)) unreadable.add(n.key);
       }
     }
-    const pending = new Map(pooled ? [] : [...groups].map(([ext, list]) => [ext, (tools.prepare?.(list.map((n) => n.path)) ?? Promise.resolve()).then(() => ext)]));
+    const others = await othersRead;
+    // Pooled: only the changes that read other files are left, analysed here with them.
+    const left = pooled ? new Map([...groups].map(([ext, list]) => [ext, list.filter((n) => others.has(n.key))] as const).filter(([, list]) => list.length)) : groups;
+    const pending = new Map([...left].map(([ext, list]) => [ext, (tools.prepare?.(list.map((n) => n.path)) ?? Promise.resolve()).then(() => ext)]));
     const blobs = await blobsRead;
     while (pending.size) {
       const ext = await Promise.race(pending.values());
       pending.delete(ext);
-      for (const n of groups.get(ext)!) {
+      for (const n of left.get(ext)!) {
         const after = blobs.get(n.after);
         if (!after) {
           unreadable.add(n.key);
           continue;
         }
         const before = n.before ? (blobs.get(n.before) ?? null) : null;
-        const r = await spanAsync(`analyze ${n.path}`, () => tools.analyze!({ path: n.path, before, after }, resolved));
+        const withOthers = others.get(n.key);
+        const r = await spanAsync(`analyze ${n.path}`, () => tools.analyze!({ path: n.path, before, after }, resolved, withOthers));
         results.set(n.key, r);
-        cache.set(n.key, r);
+        // Its findings depend on other files too, which the cache key does not name.
+        if (!withOthers) cache.set(n.key, r);
       }
     }
     for (const n of needs) if (unreadable.has(n.key)) errors.push(`${n.path}: cannot read the staged content (blob ${n.after.slice(0, 12)})`);

@@ -11,7 +11,9 @@ import {
   gitRaw,
   gitRawAsync,
   GitError,
+  lsIndexDirAsync,
   lsTree,
+  lsTreeDirAsync,
   parseIdent,
   parseLsFiles,
   parseRawDiff,
@@ -275,6 +277,43 @@ export async function readBlobs(input: ReviewInput, ids: string[]): Promise<Map<
     else rest.push(id);
   }
   if (rest.length) for (const [k, v] of await readObjectsAsync(input.cwd, rest, input.env)) out.set(k, v?.data);
+  return out;
+}
+
+/** Other files of the repository on both sides of a change (the base, and the index or target commit). */
+export interface OtherFiles {
+  paths: string[];
+  before: Map<string, Buffer>;
+  after: Map<string, Buffer>;
+}
+
+/**
+ * Reads the named files and the `.tf` files directly in the named directories on both sides of the
+ * change: HEAD and the index for a staged check (what is staged, never the working tree), the
+ * range's ends for a range. One listing per directory and side, then one `cat-file --batch`.
+ */
+export async function readOtherFiles(input: ReviewInput, files: readonly string[], dirs: readonly string[]): Promise<OtherFiles> {
+  const staged = input.mode === 'staged';
+  const hasBase = input.base !== EMPTY_TREE;
+  const { cwd, env } = input;
+  const listings = await Promise.all(
+    dirs.flatMap((dir) => [
+      staged ? lsIndexDirAsync(cwd, dir, '.tf', env) : lsTreeDirAsync(cwd, input.target, dir, env).then((es) => es.filter((e) => e.type === 'blob' && /\.tf$/i.test(e.path))),
+      hasBase ? lsTreeDirAsync(cwd, input.base, dir, env).then((es) => es.filter((e) => e.type === 'blob' && /\.tf$/i.test(e.path))) : Promise.resolve([]),
+    ]),
+  );
+  const paths = [...new Set([...files, ...listings.flat().map((e) => e.path)])].filter((p) => !/[\n\r]/.test(p));
+  const afterName = (p: string) => (staged ? `:${p}` : `${input.target}:${p}`);
+  const beforeName = (p: string) => `${input.base}:${p}`;
+  const objects = await readObjectsAsync(cwd, paths.flatMap((p) => (hasBase ? [afterName(p), beforeName(p)] : [afterName(p)])), env);
+  const out: OtherFiles = { paths: [], before: new Map(), after: new Map() };
+  for (const p of paths) {
+    const a = objects.get(afterName(p));
+    const b = hasBase ? objects.get(beforeName(p)) : undefined;
+    if (a?.type === 'blob' && a.data) out.after.set(p, a.data);
+    if (b?.type === 'blob' && b.data) out.before.set(p, b.data);
+    if (out.after.has(p) || out.before.has(p)) out.paths.push(p);
+  }
   return out;
 }
 

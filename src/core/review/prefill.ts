@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { analyzeChange } from '../analyze';
+import { terraformModuleReferences } from '../iam/tf-module';
 import { readObjectsAsync, type GitObject } from '../git';
 import { parseRules, resolveRules, RULES_FILE } from '../rules';
 import { blobId } from '../status-worktree';
@@ -68,6 +69,11 @@ export async function prefillAnalysis(target: PrefillTarget, env: NodeJS.Process
   if (cache.has(key)) {
     cache.save();
     return 'present';
+  }
+  // The hook analyses a file that reads other files with those files and never caches it.
+  if (terraformModuleReferences(target.path, [content.toString('utf8'), ...(head ? [head.toString('utf8')] : [])])) {
+    cache.save();
+    return 'skipped';
   }
   const result = await analyzeChange({ path: target.path, before: head ?? null, after: content }, { rules, mode: 'diff' });
   cache.set(key, result);
