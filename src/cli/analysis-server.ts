@@ -20,11 +20,12 @@ import {
   serverOffByConfig,
   type ServerLock,
 } from '../core/analysis-server-state';
-import type { ParsedRules } from '../core/review/cache';
+import { AnalysisCache, type ParsedRules } from '../core/review/cache';
+import { cacheDirFor } from '../core/review/engine';
 import { RULES_FILE } from '../core/rules-file';
 import { spanAsync } from '../core/trace';
 import { BatchReader } from './batch-reader';
-import { frame, FrameReader, type ServerRequest, type ServerResponse } from './server-protocol';
+import { frame, FrameReader, type AnalyzeBlobsRequest, type ServerRequest, type ServerResponse } from './server-protocol';
 
 export interface ServerAnalyser {
   analyze(change: { path: string; before: Buffer | null; after: Buffer }, rules: ResolvedRules): Promise<AnalysisResult>;
@@ -166,6 +167,7 @@ export async function serveAnalysis(opts: ServeOptions): Promise<number> {
     return lastRules;
   };
   const kept = new Map<string, AnalysisResult>();
+  let preparing: Promise<number> | undefined;
   // The engine gives such a change the other files it reads, which a request does not carry.
   const readsOthers = (filePath: string, before: Buffer | null, after: Buffer) => !!analyser.moduleReferences?.(filePath, [after, ...(before ? [before] : [])].map((b) => b.toString('utf8')));
   blobs = new BatchReader(dir, { ...env, GIT_DIR: commonDir });
@@ -212,12 +214,28 @@ export async function serveAnalysis(opts: ServeOptions): Promise<number> {
     return done;
   };
 
+  /** Files results in the repository's analysis cache as the hook would (temp file, rename; failures ignored). */
+  const storeAnalyses = (changes: AnalyzeBlobsRequest['changes'], results: AnalysisResult[]): void => {
+    const cache = new AnalysisCache(cacheDirFor({ commonDir }));
+    changes.forEach((c, i) => {
+      if (c.cacheKey && /^[0-9a-f]{64}$/.test(c.cacheKey)) cache.set(c.cacheKey, results[i]);
+    });
+    cache.save();
+  };
+
   const answer = async (req: ServerRequest): Promise<ServerResponse> => {
     if (req.version !== version || req.runtime !== runtime) return { id: req.id, mismatch: true, version, runtime };
     if (sleepMs) await sleep(sleepMs);
     if (req.type === 'parse-rules') return { id: req.id, ok: true, parsed: req.rules.map((r) => parse(r.text, r.which)) };
-    if (req.type === 'prepare') return { id: req.id, ok: true, prepared: await prepare(req) };
+    if (req.type === 'prepare') {
+      const started = prepare(req);
+      preparing = started;
+      return { id: req.id, ok: true, prepared: await started };
+    }
     if (req.type === 'analyze-blobs') {
+      // The hook's head start for this commit is usually still running: its results are the
+      // ones asked for, so wait for them rather than analyse the same files a second time.
+      await preparing?.catch(() => 0);
       const rules = resolvedFor(req.rules.config, req.rules.source);
       const keys = req.changes.map((c) => keptKey(rules.key, c.path, c.before, c.after));
       const objects = await reader.read(req.changes.flatMap((c, i) => (kept.has(keys[i]) ? [] : [c.before, c.after])));
@@ -236,6 +254,8 @@ export async function serveAnalysis(opts: ServeOptions): Promise<number> {
         if (readsOthers(c.path, before, after)) return { id: req.id, unsupported: `${c.path} reads other files` };
         results.push(await analyser.analyze({ path: c.path, before, after }, rules.resolved));
       }
+      // After the answer is on its way: the hook leaves these writes to the server.
+      setImmediate(() => storeAnalyses(req.changes, results));
       return { id: req.id, ok: true, results };
     }
     const rules = resolvedFor(req.rules.config, req.rules.source);

@@ -160,6 +160,7 @@ export function serverReviewTools(connect: () => ServerSession | undefined, meta
       const request = { type: 'analyze' as const, id: newId(), version, runtime, rules: input, changes: wire };
       return (await spanAsync(`server: analyze ${changes.length} files`, () => session().request(request, serverTimeoutMs(changes.length, meta.env), (r) => checkResponse(r, request)))).results;
     },
+    storesBlobAnalyses: true,
     analyzeBlobs: async (changes, rules) => {
       const input = rulesInputs.get(rules as unknown as object);
       if (!input) throw new NeedsFullAnalysis();

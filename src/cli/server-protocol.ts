@@ -67,7 +67,8 @@ export interface AnalyzeBlobsRequest {
   version: string;
   runtime: string;
   rules: { config: RulesConfig; source: string };
-  changes: Array<{ path: string; before: string; after: string }>;
+  /** `cacheKey`: where the hook's analysis cache files the result; the server writes it there after answering. */
+  changes: Array<{ path: string; before: string; after: string; cacheKey?: string }>;
 }
 
 export type ServerRequest = AnalyzeRequest | ParseRulesRequest | PrepareRequest | AnalyzeBlobsRequest;

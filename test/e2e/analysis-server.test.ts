@@ -174,6 +174,11 @@ describe('warm analysis server', function () {
     assert.doesNotMatch(served.stderr, /load cli\.js/, 'without loading the analyser in the hook');
     assert.equal(withoutTrace(served.stderr), withoutTrace(alone.stderr));
     assert.equal(served.stdout, alone.stdout);
+    // The server files the results after answering, off the commit's path: wait for its writes.
+    const analyses = path.join(repo.commonDir, 'foureyes', 'cache', 'analysis');
+    const entries = () => (existsSync(analyses) ? readdirSync(analyses).filter((d) => /^[0-9a-f]{2}$/.test(d)).flatMap((d) => readdirSync(path.join(analyses, d))).filter((f) => f.endsWith('.json')).length : 0);
+    for (const end = Date.now() + 10_000; entries() < 4 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 50));
+    assert.equal(entries(), 4, 'one cache entry per staged file, written by the server');
     const again = repo.run('sh', [path.join(repo.runtimeDir, 'pre-commit.sh')], { env: repo.with({ FOUREYES_TRACE: '1' }) });
     assert.equal(withoutTrace(again.stderr), withoutTrace(alone.stderr));
     assert.doesNotMatch(again.stderr, /review \(server\)|review \(analysis\)/, 'the re-run answers from the cache the server run filled');

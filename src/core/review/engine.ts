@@ -50,7 +50,12 @@ export interface ReviewTools {
    * objects themselves (the hook's warm server), results in input order and equal to `analyze`
    * of those blobs' bytes. When present it is used instead of reading the blobs here.
    */
-  analyzeBlobs?(changes: Array<{ path: string; before: string; after: string }>, rules: ResolvedRules): Promise<AnalysisResult[]>;
+  analyzeBlobs?(changes: Array<{ path: string; before: string; after: string; cacheKey: string }>, rules: ResolvedRules): Promise<AnalysisResult[]>;
+  /**
+   * `analyzeBlobs` files each result in the analysis cache under its `cacheKey` itself, after
+   * answering (the warm server, off the commit's critical path): the engine does not write them.
+   */
+  storesBlobAnalyses?: boolean;
 }
 
 export interface ReviewOutcome extends PolicyResult {
@@ -223,11 +228,11 @@ export async function runReview(input: ReviewInput, tools: ReviewTools, opts: Re
   }
   const resolvedRules = () => span('resolve rules', () => tools.resolve!(targetConfig ?? {}, input.targetRules ? path.join(input.root, RULES_FILE) : ''));
   if (needs.length && tools.analyzeBlobs && tools.resolve) {
-    const analysed = await tools.analyzeBlobs(needs.map((n) => ({ path: n.path, before: n.before, after: n.after })), resolvedRules());
+    const analysed = await tools.analyzeBlobs(needs.map((n) => ({ path: n.path, before: n.before, after: n.after, cacheKey: n.key })), resolvedRules());
     if (analysed.length !== needs.length) throw new NeedsFullAnalysis();
     needs.forEach((n, i) => {
       results.set(n.key, analysed[i]);
-      cache.set(n.key, analysed[i]);
+      if (!tools.storesBlobAnalyses) cache.set(n.key, analysed[i]);
     });
   } else if (needs.length && tools.analyze && tools.resolve) {
     const resolved = resolvedRules();
