@@ -239,11 +239,24 @@ async function hookMain(args: string[], io: CliIO): Promise<number> {
     (blocked ? io.stderr : io.stdout)(outcomeText(outcome, label, 'foureyes request --staged'));
     // Next time, content never seen before goes to a warm process (it exits after 5 idle minutes).
     if (analysedHere && useServer) span('start server', () => startServer(input.commonDir, __dirname, process.execPath, io.env));
+    answered = true;
     return blocked ? 1 : 0;
   } catch (err) {
     io.stderr(`foureyes: cannot check the staged change, so the commit is blocked (fail closed): ${(err as Error).message}\n`);
+    answered = true;
     return 1;
   }
+}
+
+/** Set once the staged check has printed its verdict: nothing the process still holds matters then. */
+let answered = false;
+
+/**
+ * Ends the process once stdout and stderr have taken everything written. A natural exit tears the
+ * whole V8 heap and the wasm memories down first, which costs a commit tens of milliseconds.
+ */
+function exitWhenFlushed(code: number): void {
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
 }
 
 mark('hook.js evaluated');
@@ -253,6 +266,7 @@ hookMain(process.argv.slice(2), io).then(
     process.exitCode = code;
     // After the answer is out: the cache then holds every function this run compiled.
     if (loaded && !serving) span('save code cache', () => loaded!.saveIfNeeded());
+    if (answered) exitWhenFlushed(code);
   },
   (err: unknown) => {
     process.stderr.write(`foureyes: internal error in the hook, commit blocked: ${err instanceof Error ? err.message : String(err)}\n`);
