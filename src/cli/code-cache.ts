@@ -5,10 +5,11 @@
 // used. A missing or refused cache only costs the normal compile, and is rewritten after the run,
 // once the functions the run needed are compiled too.
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire, Module } from 'node:module';
 import * as path from 'node:path';
 import * as vm from 'node:vm';
+import { writeFileAtomic } from '../core/atomic-write';
 
 export interface CachedModule<T> {
   exports: T;
@@ -45,15 +46,12 @@ function readCache(file: string, sourceHash: Buffer): Buffer | undefined {
 
 /** Writes a code cache for `script` (compiled from the source hashed `sourceHash`): temp file, rename. */
 function writeCodeCache(script: vm.Script, sourceHash: Buffer, file: string): boolean {
-  const tmp = `${file}.${process.pid}.tmp`;
   try {
     const payload = script.createCachedData();
-    writeFileSync(tmp, Buffer.concat([MAGIC, sourceHash, sha256(payload), payload]));
-    renameSync(tmp, file);
+    writeFileAtomic(file, Buffer.concat([MAGIC, sourceHash, sha256(payload), payload]));
     return true;
   } catch {
     // A read-only runtime directory: the next run compiles from source, nothing else changes.
-    rmSync(tmp, { force: true });
     return false;
   }
 }

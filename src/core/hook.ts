@@ -1,9 +1,10 @@
 // Installing the pre-commit hook where git really looks (core.hooksPath, worktrees, submodules),
 // keeping any existing hook, cooperating with husky, and running a stable copy of the CLI.
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { serverStatus, stopServer, type ServerStatus } from './analysis-server-state';
+import { writeFileAtomic } from './atomic-write';
 import { configGet, gitRaw, GitError } from './git';
 import { frameMarkerPrintf, PRELISTED_COMMANDS } from './review/prelisted';
 
@@ -98,14 +99,6 @@ ${prelistGroup()} | exec "$foureyes_node" ${HOOK_NODE_FLAGS.join(' ')} "$foureye
 `;
 }
 
-function writeAtomic(file: string, text: string, mode: number): void {
-  mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, text, { mode });
-  chmodSync(tmp, mode);
-  renameSync(tmp, file);
-}
-
 /** Copies the bundled CLI, hook entry and grammars to the git directory, replacing an older copy. */
 export function installRuntime(loc: HookLocations, distDir: string, nodePath: string, version: string): void {
   for (const f of ['cli.js', 'hook.js']) {
@@ -183,7 +176,7 @@ export function installHook(loc: HookLocations, opts: { distDir: string; nodePat
     const current = existsSync(loc.huskyFile) ? readFileSync(loc.huskyFile, 'utf8') : '';
     const base = withoutBlock(current);
     const text = (base.trim() ? base.replace(/\n*$/, '\n') : '') + hookSnippet() + '\n';
-    writeAtomic(loc.huskyFile, text, 0o755);
+    writeFileAtomic(loc.huskyFile, text, { mode: 0o755 });
     return { hookFile: loc.huskyFile, husky: true, runtimeDir: loc.runtimeDir };
   }
   const saved = loc.hookFile + SAVED_SUFFIX;
@@ -194,7 +187,7 @@ export function installHook(loc: HookLocations, opts: { distDir: string; nodePat
       renameSync(loc.hookFile, saved);
     }
   }
-  writeAtomic(loc.hookFile, managedHook(), 0o755);
+  writeFileAtomic(loc.hookFile, managedHook(), { mode: 0o755 });
   return { hookFile: loc.hookFile, savedHook: existsSync(saved) ? saved : undefined, husky: false, runtimeDir: loc.runtimeDir };
 }
 
@@ -203,7 +196,7 @@ export function uninstallHook(loc: HookLocations): string[] {
   if (loc.huskyFile && existsSync(loc.huskyFile)) {
     const current = readFileSync(loc.huskyFile, 'utf8');
     if (isManaged(current)) {
-      writeAtomic(loc.huskyFile, withoutBlock(current), 0o755);
+      writeFileAtomic(loc.huskyFile, withoutBlock(current), { mode: 0o755 });
       done.push(`removed the Four Eyes lines from ${loc.huskyFile}`);
     }
   }

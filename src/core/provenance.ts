@@ -5,9 +5,10 @@
 // Entries are keyed by line fingerprints (hashes of whitespace-normalised lines) so that the hook
 // can find AI-origin text in the staged blob even after lines above it were added or removed,
 // the block was moved, or line endings changed on the way into the index.
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { writeFileAtomic } from './atomic-write';
 import type { AiOrigin } from './findings';
 
 export const PROVENANCE_FILE = 'foureyes/provenance.json';
@@ -128,13 +129,9 @@ export function readProvenance(gitDir: string, commonDir?: string): ProvenanceRe
 /** Writes the whole record atomically (temp file, rename): readers never see half a record. */
 export function writeProvenance(gitDir: string, record: ProvenanceRecord): void {
   const file = provenancePath(gitDir);
-  mkdirSync(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
-    writeFileSync(tmp, JSON.stringify(record));
-    renameSync(tmp, file);
+    writeFileAtomic(file, JSON.stringify(record));
   } catch (err) {
-    rmSync(tmp, { force: true });
     throw new Error(`cannot write the provenance record ${file}: ${(err as Error).message}`);
   }
 }

@@ -3,9 +3,10 @@
 // (`<dir>/<2 hex>/<key>.json`), so a check reads only the entries it needs however large the cache
 // grows; each file is written atomically (temp file, rename).
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import type { FileNote } from '../analyze';
+import { writeFileAtomic } from '../atomic-write';
 import type { Finding } from '../findings';
 import type { RulesConfig } from '../rules';
 
@@ -81,12 +82,7 @@ export class AnalysisCache {
   save(): void {
     if (!this.dir || !this.pending.size) return;
     try {
-      for (const [file, text] of this.pending) {
-        mkdirSync(path.dirname(file), { recursive: true });
-        const tmp = `${file}.${process.pid}.tmp`;
-        writeFileSync(tmp, text);
-        renameSync(tmp, file);
-      }
+      for (const [file, text] of this.pending) writeFileAtomic(file, text);
       this.pending.clear();
       // The single-file cache of earlier versions: nothing reads it any more.
       rmSync(path.join(path.dirname(this.dir), 'analysis.json'), { force: true });

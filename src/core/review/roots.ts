@@ -2,8 +2,9 @@
 // Forks and clones share them; another repository with the same seniors and content does not.
 // Walking all history costs time, so the answer is computed only when an approval has to be
 // checked and is cached in the git directory per commit id (a commit's ancestry never changes).
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { writeFileAtomic } from '../atomic-write';
 import { EMPTY_TREE, gitRaw, readObjects, revParse } from '../git';
 
 const OBJECT_ID = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
@@ -40,14 +41,10 @@ function readCached(file: string): string[] | undefined {
 }
 
 function writeCached(file: string, roots: string[]): void {
-  const tmp = `${file}.${process.pid}.tmp`;
   try {
-    mkdirSync(path.dirname(file), { recursive: true });
-    writeFileSync(tmp, roots.join('\n') + '\n');
-    renameSync(tmp, file);
+    writeFileAtomic(file, roots.join('\n') + '\n');
   } catch {
     // A read-only git directory only costs the walk again next time.
-    rmSync(tmp, { force: true });
   }
 }
 
