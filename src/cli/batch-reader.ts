@@ -4,6 +4,7 @@
 // on a miss). Any problem ends the process and reads as "missing"; the next read starts a new one.
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
+import { parseBatchHeader } from '../core/git';
 
 export class BatchReader {
   private git: ChildProcessByStdio<Writable, Readable, null> | undefined;
@@ -73,16 +74,19 @@ export class BatchReader {
         return nl < 0 ? -1 : nl + 1;
       });
       if (!header) return out;
-      const [name, type, size] = header.toString('utf8').trim().split(' ');
-      if (name !== id && type !== undefined && name.length !== id.length) {
+      let parsed: ReturnType<typeof parseBatchHeader>;
+      try {
+        parsed = parseBatchHeader(header.subarray(0, header.length - 1).toString('utf8'));
+      } catch {
+        // Out of step with git: nothing read from here on can be trusted.
         this.stop();
         return out;
       }
-      if (type === 'missing' || size === undefined) continue;
-      const length = Number(size);
+      if (!parsed) continue;
+      const length = parsed.size;
       const body = await this.take(() => (this.buffered.length >= length + 1 ? length + 1 : -1));
       if (!body) return out;
-      if (type === 'blob' && name === id) out.set(id, Buffer.from(body.subarray(0, length)));
+      if (parsed.type === 'blob' && parsed.id === id) out.set(id, Buffer.from(body.subarray(0, length)));
     }
     return out;
   }

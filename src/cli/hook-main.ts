@@ -103,11 +103,7 @@ const WARM_SAMPLES: Record<string, string> = {
   '.env': 'URL=https://api.example.com\n',
 };
 
-/**
- * `hook.js --warm-code-cache`, run by `hook install`: analyses a sample in every language (before
- * and after sides) and writes the code cache, so even the first commit after an install starts
- * from compiled code. Exit 0 whether or not the cache could be written.
- */
+/** Analyses a sample in every language, before and after sides, so their code is compiled. */
 async function analyseSamples(analyser: ServerAnalyser): Promise<void> {
   const rules = analyser.resolve({}, '');
   for (const [file, text] of Object.entries(WARM_SAMPLES)) {
@@ -124,6 +120,11 @@ function fullAnalyser(): ServerAnalyser {
   return { analyze: tools.analyze!, resolve: tools.resolve!, parseRules: tools.parseRules!, moduleReferences: tools.moduleReferences };
 }
 
+/**
+ * `hook.js --warm-code-cache`, run by `hook install`: analyses the samples and writes the code
+ * cache, so even the first commit after an install starts from compiled code. Exit 0 whether or
+ * not the cache could be written.
+ */
 async function warmCodeCache(): Promise<number> {
   await analyseSamples(fullAnalyser());
   return 0;

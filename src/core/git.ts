@@ -258,23 +258,31 @@ function batchInput(names: string[]): string {
 }
 
 /** Parses `git cat-file --batch` output for `names` (in order). Missing objects map to undefined. */
+/**
+ * One `git cat-file --batch` header line: the object's id, type and size, or undefined when git
+ * has no such object ("<name> missing", "<name> ambiguous"). Anything else throws.
+ */
+export function parseBatchHeader(header: string): { id: string; type: string; size: number } | undefined {
+  if (header.endsWith(' missing') || header.endsWith(' ambiguous')) return undefined;
+  const m = /^([0-9a-f]+) (\w+) (\d+)$/.exec(header);
+  if (!m) throw new Error(`git cat-file --batch: unexpected header ${JSON.stringify(header)}`);
+  return { id: m[1], type: m[2], size: Number(m[3]) };
+}
+
 export function parseBatch(out: Buffer, names: string[]): Map<string, GitObject | undefined> {
   const result = new Map<string, GitObject | undefined>();
   let pos = 0;
   for (const name of names) {
     const nl = out.indexOf(0x0a, pos);
     if (nl < 0) throw new Error(`git cat-file --batch: truncated output reading ${name}`);
-    const header = out.subarray(pos, nl).toString('utf8');
+    const header = parseBatchHeader(out.subarray(pos, nl).toString('utf8'));
     pos = nl + 1;
-    if (header.endsWith(' missing') || header.endsWith(' ambiguous')) {
+    if (!header) {
       result.set(name, undefined);
       continue;
     }
-    const m = /^([0-9a-f]+) (\w+) (\d+)$/.exec(header);
-    if (!m) throw new Error(`git cat-file --batch: unexpected header ${JSON.stringify(header)}`);
-    const size = Number(m[3]);
-    result.set(name, { id: m[1], type: m[2], data: m[2] === 'blob' ? Buffer.from(out.subarray(pos, pos + size)) : undefined });
-    pos += size + 1;
+    result.set(name, { id: header.id, type: header.type, data: header.type === 'blob' ? Buffer.from(out.subarray(pos, pos + header.size)) : undefined });
+    pos += header.size + 1;
   }
   return result;
 }
