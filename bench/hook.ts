@@ -160,8 +160,64 @@ export async function hookBench(ctx: BenchContext): Promise<BenchRow[]> {
       row('hookWarm', 'installed hook, warm cache (re-run)'),
     );
   }
+  rows.push(...(await stagingRows(ctx, env, notFailed)));
   rows.push(...fileRefRows(ctx, env, notFailed));
   return rows;
+}
+
+const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/**
+ * 20 files of new content staged with `git add` before each run, the repository's server running
+ * (it watches the index): once as a commit typed by hand (the hook runs a second after `git add`),
+ * once as a script's `git add && git commit` (the hook runs straight after).
+ */
+async function stagingRows(ctx: BenchContext, env: NodeJS.ProcessEnv, ok: (s: Sample) => boolean): Promise<BenchRow[]> {
+  const dir = path.join(ctx.scratch, 'hook-20-staging');
+  stageRepo(dir, 20, env);
+  const inst = spawnSync(process.execPath, [ctx.cli, 'hook', 'install'], { cwd: dir, env, encoding: 'utf8' });
+  if (inst.status !== 0) throw new Error(`hook install: ${inst.stderr}`);
+  const runner = path.join(dir, '.git/foureyes/runtime/pre-commit.sh');
+  const serverEnv = { ...env, FOUREYES_DAEMON: '1' };
+  const opts = { cwd: dir, env: serverEnv };
+  let version = 10;
+  const stageNew = () => {
+    writeFiles(dir, 20, ++version);
+    const r = spawnSync('git', ['add', '-A'], { cwd: dir, env });
+    if (r.status !== 0) throw new Error(`git add: ${String(r.stderr)}`);
+  };
+  await runningServer(dir, serverEnv);
+  ctx.log('hook: 20 files staged with git add, server watching the index');
+  let m: Map<string, Sample[]>;
+  try {
+    m = sideBySide(ctx.runs, [
+      { key: 'node', cmd: process.execPath, args: ['-e', '0'], opts },
+      {
+        key: 'byHand',
+        cmd: 'sh',
+        args: [runner],
+        opts,
+        ok,
+        before: () => {
+          stageNew();
+          pause(1_000);
+        },
+      },
+      { key: 'scripted', cmd: 'sh', args: [runner], opts, ok, before: stageNew },
+    ]);
+  } finally {
+    stopServer(path.join(dir, '.git'));
+  }
+  const nodeMs = summarize(m.get('node')!.map((s) => s.ms)).median;
+  const row = (key: string, name: string): BenchRow => {
+    const value = summarize(m.get(key)!.map((s) => s.ms));
+    return { group: 'hook, 20 files of new content staged with git add, server warm', name, unit: 'ms', value, ratio: value.median / nodeMs, ratioTo: 'node -e 0', rssMb: peakRss(m.get(key)!) };
+  };
+  return [
+    row('node', 'node -e 0 (floor)'),
+    { ...row('byHand', 'installed hook, 1 s after git add (a commit typed by hand)'), note: 'target: at most 2x node -e 0' },
+    { ...row('scripted', 'installed hook, straight after git add (git add && git commit)'), note: 'target: at most 2x node -e 0' },
+  ];
 }
 
 /**

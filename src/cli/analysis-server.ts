@@ -21,11 +21,12 @@ import {
   type ServerLock,
 } from '../core/analysis-server-state';
 import { AnalysisCache, type ParsedRules } from '../core/review/cache';
-import { cacheDirFor } from '../core/review/engine';
+import { analysisKey, cacheDirFor, rulesParseKey, STAGED_RULES_LABELS, uncachedChanges } from '../core/review/engine';
 import { RULES_FILE } from '../core/rules-file';
 import { spanAsync } from '../core/trace';
 import { BatchReader } from './batch-reader';
-import { frame, FrameReader, type AnalyzeBlobsRequest, type ServerRequest, type ServerResponse } from './server-protocol';
+import { frame, FrameReader, type AnalyzeBlobsRequest, type PrepareRequest, type ServerRequest, type ServerResponse } from './server-protocol';
+import { StagedWatcher, type StagedState } from './staged-watcher';
 
 export interface ServerAnalyser {
   analyze(change: { path: string; before: Buffer | null; after: Buffer }, rules: ResolvedRules): Promise<AnalysisResult>;
@@ -120,6 +121,7 @@ export async function serveAnalysis(opts: ServeOptions): Promise<number> {
 
   let server: net.Server | undefined;
   let blobs: BatchReader | undefined;
+  let watcher: StagedWatcher | undefined;
   let stopping = false;
   const timers: NodeJS.Timeout[] = [];
   const stop = (code = 0): void => {
@@ -127,6 +129,7 @@ export async function serveAnalysis(opts: ServeOptions): Promise<number> {
     stopping = true;
     for (const t of timers) clearTimeout(t);
     blobs?.stop();
+    watcher?.close();
     // Only the lock's owner removes the socket: closing a bound socket unlinks its path, which
     // by now may be another server's.
     if (!ownsLock()) process.exit(code);
@@ -188,31 +191,88 @@ export async function serveAnalysis(opts: ServeOptions): Promise<number> {
     return parsed;
   };
 
-  /** The head start (see `PrepareRequest`): mirrors what the engine will ask for, bytes read from git. */
-  const prepare = async (req: Extract<ServerRequest, { type: 'prepare' }>): Promise<number> => {
-    if (req.changes.length > MAX_PREPARE_FILES) return 0;
-    const ids = [...(req.rulesBlob ? [req.rulesBlob] : []), ...req.changes.flatMap((c) => [c.before, c.after])].filter((id) => /^[0-9a-f]{40,64}$/.test(id));
-    const objects = await spanAsync('server: read blobs', () => reader.read(ids));
+  /**
+   * The head start (see `PrepareRequest`): mirrors what the engine will ask for, bytes read from
+   * git. Returns each change's analysis (kept for the `analyze-blobs` that follows) and whether
+   * the rules file parsed, so the result is exactly what the engine would compute.
+   */
+  const prepare = async (req: Pick<PrepareRequest, 'root' | 'rulesBlob' | 'rulesLabel' | 'changes'>): Promise<{ rulesOk: boolean; done: Array<{ change: PrepareRequest['changes'][number]; result: AnalysisResult }> }> => {
+    const done: Array<{ change: PrepareRequest['changes'][number]; result: AnalysisResult }> = [];
+    if (req.changes.length > MAX_PREPARE_FILES) return { rulesOk: false, done };
     let config: RulesConfig = {};
+    let rulesOk = true;
+    const wanted = req.changes.filter((c) => /^[0-9a-f]{40,64}$/.test(c.after));
+    const ids = [...(req.rulesBlob ? [req.rulesBlob] : []), ...wanted.flatMap((c) => [c.before, c.after])].filter((id) => /^[0-9a-f]{40,64}$/.test(id));
+    const objects = await spanAsync('server: read blobs', () => reader.read(ids));
     if (req.rulesBlob) {
       const text = objects.get(req.rulesBlob)?.toString('utf8');
-      if (text === undefined) return 0;
+      if (text === undefined) return { rulesOk: false, done };
       const parsed = parse(text.replace(/^\uFEFF/, ''), req.rulesLabel);
       if ('config' in parsed) config = parsed.config;
+      else rulesOk = false;
     }
     const rules = resolvedFor(config, req.rulesBlob ? path.join(req.root, RULES_FILE) : '');
     if (kept.size > MAX_KEPT) kept.clear();
-    let done = 0;
-    for (const c of req.changes) {
+    for (const c of wanted) {
+      const key = keptKey(rules.key, c.path, c.before, c.after);
+      const ready = kept.get(key);
+      if (ready) {
+        done.push({ change: c, result: ready });
+        continue;
+      }
       const after = objects.get(c.after);
       if (!after) continue;
       const before = c.before ? (objects.get(c.before) ?? null) : null;
       if (readsOthers(c.path, before, after)) continue;
-      kept.set(keptKey(rules.key, c.path, c.before, c.after), await spanAsync(`server: analyse ${c.path}`, () => analyser.analyze({ path: c.path, before, after }, rules.resolved)));
-      done++;
+      const result = await spanAsync(`server: analyse ${c.path}`, () => analyser.analyze({ path: c.path, before, after }, rules.resolved));
+      kept.set(key, result);
+      done.push({ change: c, result });
     }
-    return done;
+    return { rulesOk, done };
   };
+
+  /**
+   * A working tree's index changed (`git add`): what the hook will find uncached is analysed now,
+   * in turn with requests, and filed in the analysis cache under the engine's own keys. Staging
+   * new content counts as activity (the commit is coming).
+   */
+  const analyseStaged = async (state: StagedState): Promise<void> => {
+    const cache = new AnalysisCache(cacheDirFor({ commonDir }));
+    const rulesFiles: Array<{ id: string; which: string }> = [];
+    if (state.baseRulesId) rulesFiles.push({ id: state.baseRulesId, which: STAGED_RULES_LABELS.base });
+    if (state.targetRulesId) rulesFiles.push({ id: state.targetRulesId, which: STAGED_RULES_LABELS.target });
+    const missing = uncachedChanges({ changes: state.changes, targetRulesId: state.targetRulesId, commonDir }, version);
+    if (missing.length > MAX_PREPARE_FILES) return;
+    // The hook parses both rules files too; an unchanged pair is usually cached already.
+    const rulesTexts = await reader.read(rulesFiles.map((r) => r.id));
+    const unparsed = rulesFiles.flatMap((r) => {
+      const text = rulesTexts.get(r.id)?.toString('utf8');
+      return text !== undefined && !cache.getRules(rulesParseKey(version, r.which, text)) ? [{ text, which: r.which }] : [];
+    });
+    if (!missing.length && !unparsed.length) return;
+    touch();
+    for (const r of unparsed) cache.setRules(rulesParseKey(version, r.which, r.text), parse(r.text.replace(/^\uFEFF/, ''), r.which));
+    const started = queue.then(() =>
+      prepare({
+        root: state.worktree.root,
+        rulesBlob: state.targetRulesId,
+        rulesLabel: STAGED_RULES_LABELS.target,
+        changes: missing.map((c) => ({ path: c.path, before: c.oldBlob, after: c.newBlob })),
+      }),
+    );
+    queue = started.then(
+      () => undefined,
+      () => undefined,
+    );
+    preparing = started.then((r) => r.done.length);
+    const { rulesOk, done } = await started;
+    // Under a rules file that does not parse the hook blocks anyway: no analysis is filed under it.
+    if (rulesOk) {
+      for (const d of done) cache.set(analysisKey(version, state.targetRulesId, d.change.path, d.change.before, d.change.after), d.result);
+    }
+    cache.save();
+  };
+  watcher = new StagedWatcher({ env, onStaged: analyseStaged, settleMs: env.FOUREYES_SERVER_SETTLE_MS ? envMs(env.FOUREYES_SERVER_SETTLE_MS, 0) : undefined });
 
   /** Files results in the repository's analysis cache as the hook would (temp file, rename; failures ignored). */
   const storeAnalyses = (changes: AnalyzeBlobsRequest['changes'], results: AnalysisResult[]): void => {
@@ -228,7 +288,11 @@ export async function serveAnalysis(opts: ServeOptions): Promise<number> {
     if (sleepMs) await sleep(sleepMs);
     if (req.type === 'parse-rules') return { id: req.id, ok: true, parsed: req.rules.map((r) => parse(r.text, r.which)) };
     if (req.type === 'prepare') {
-      const started = prepare(req);
+      if (typeof req.gitDir === 'string' && path.isAbsolute(req.gitDir) && path.isAbsolute(req.root)) {
+        watcher?.handledByHook(req.gitDir);
+        watcher?.add({ root: req.root, gitDir: req.gitDir });
+      }
+      const started = prepare(req).then((r) => r.done.length);
       preparing = started;
       return { id: req.id, ok: true, prepared: await started };
     }
@@ -336,6 +400,8 @@ export async function serveAnalysis(opts: ServeOptions): Promise<number> {
   chmodSync(SERVER_SOCKET, 0o600);
   reader.warm();
   touch();
+  // The main working tree's index; others are learned from the hooks that ask.
+  if (path.basename(commonDir) === '.git') watcher.add({ root: path.dirname(commonDir), gitDir: commonDir });
 
   // Leaves when what it serves is gone: the runtime reinstalled or removed (`hook uninstall`),
   // the repository deleted, its lock or socket taken away, or the server turned off by git config.

@@ -70,6 +70,7 @@ function prefetcher(version: string, io: CliIO, useServer: boolean): (listing: S
         version,
         runtime,
         root: listing.root!,
+        gitDir: listing.gitDir,
         rulesBlob: listing.targetRulesId,
         rulesLabel: STAGED_RULES_LABELS.target,
         changes: missing.map((c) => ({ path: c.path, before: c.oldBlob, after: c.newBlob })),

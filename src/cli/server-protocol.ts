@@ -52,6 +52,8 @@ export interface PrepareRequest {
   /** The staged rules file's blob id; absent when there is none. */
   rulesBlob?: string;
   rulesLabel: string;
+  /** The working tree's git directory: the server watches its index from then on (see `staged-watcher.ts`). */
+  gitDir?: string;
   /** Blob ids ('' before: the file is new). */
   changes: Array<{ path: string; before: string; after: string }>;
 }

@@ -1,11 +1,13 @@
 // Timing spans for profiling the hook and the CLI: FOUREYES_TRACE=1 prints each span (ms since
-// process start, duration) to stderr. Off by default, and then costs one property read per span.
+// process start, duration, and the wall clock's last five digits of ms, to line up the hook's
+// spans with the analysis server's) to stderr. Off by default, and then costs one property read per span.
 import { performance } from 'node:perf_hooks';
 
 const enabled = process.env.FOUREYES_TRACE === '1';
 
 function emit(name: string, start: number, end: number): void {
-  process.stderr.write(`foureyes-trace ${start.toFixed(1).padStart(7)} ms +${(end - start).toFixed(1).padStart(6)} ms  ${name}\n`);
+  const wall = ((performance.timeOrigin + start) % 100_000).toFixed(1).padStart(7, '0');
+  process.stderr.write(`foureyes-trace ${start.toFixed(1).padStart(7)} ms +${(end - start).toFixed(1).padStart(6)} ms @${wall}  ${name}\n`);
 }
 
 /** Runs `fn`, recording how long it took under `name` when tracing is on. */

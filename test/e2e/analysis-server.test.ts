@@ -103,6 +103,16 @@ class ServerRepo extends TempRepo {
   }
 }
 
+/** Analysis entries in the repository's cache (the rules parses under `rules/` not counted). */
+function analysisEntries(commonDir: string): number {
+  const analyses = path.join(commonDir, 'foureyes', 'cache', 'analysis');
+  if (!existsSync(analyses)) return 0;
+  return readdirSync(analyses)
+    .filter((d) => /^[0-9a-f]{2}$/.test(d))
+    .flatMap((d) => readdirSync(path.join(analyses, d)))
+    .filter((f) => f.endsWith('.json')).length;
+}
+
 const withoutTrace = (text: string) => text.split('\n').filter((l) => !l.startsWith('foureyes-trace')).join('\n');
 
 describe('warm analysis server', function () {
@@ -175,13 +185,74 @@ describe('warm analysis server', function () {
     assert.equal(withoutTrace(served.stderr), withoutTrace(alone.stderr));
     assert.equal(served.stdout, alone.stdout);
     // The server files the results after answering, off the commit's path: wait for its writes.
-    const analyses = path.join(repo.commonDir, 'foureyes', 'cache', 'analysis');
-    const entries = () => (existsSync(analyses) ? readdirSync(analyses).filter((d) => /^[0-9a-f]{2}$/.test(d)).flatMap((d) => readdirSync(path.join(analyses, d))).filter((f) => f.endsWith('.json')).length : 0);
+    const entries = () => analysisEntries(repo.commonDir);
     for (const end = Date.now() + 10_000; entries() < 4 && Date.now() < end; ) await new Promise((r) => setTimeout(r, 50));
     assert.equal(entries(), 4, 'one cache entry per staged file, written by the server');
     const again = repo.run('sh', [path.join(repo.runtimeDir, 'pre-commit.sh')], { env: repo.with({ FOUREYES_TRACE: '1' }) });
     assert.equal(withoutTrace(again.stderr), withoutTrace(alone.stderr));
     assert.doesNotMatch(again.stderr, /review \(server\)|review \(analysis\)/, 'the re-run answers from the cache the server run filled');
+  });
+
+  it('staging with git add has the server file the analyses before the commit: the hook answers from the cache, same verdict', async () => {
+    repo.write('old.yaml', 'apiVersion: v1\nkind: ConfigMap\ndata:\n  url: "https://api.staging.example.com"\n  retries: "3"\n');
+    repo.git('add', '.');
+    repo.git('commit', '-q', '--no-verify', '-m', 'old');
+    await repo.startServer({ FOUREYES_SERVER_SETTLE_MS: '50' });
+    assert.equal(analysisEntries(repo.commonDir), 0);
+    repo.stageMixed();
+    // A rename with an edit: the watcher must list it as the hook does (path and blob pair).
+    repo.git('mv', 'old.yaml', 'new.yaml');
+    repo.write('new.yaml', 'apiVersion: v1\nkind: ConfigMap\ndata:\n  url: "https://api.staging.example.com"\n  retries: "3"\n  marker: FOUREYES-TEST-high\n');
+    repo.git('add', 'new.yaml');
+    await waitFor('the server to file the staged analyses', () => analysisEntries(repo.commonDir) === 5, 20_000);
+    const hook = repo.run('sh', [path.join(repo.runtimeDir, 'pre-commit.sh')], { env: repo.with({ FOUREYES_TRACE: '1' }) });
+    assert.match(hook.stderr, /review \(cache\)/);
+    assert.doesNotMatch(hook.stderr, /review \(server\)|review \(analysis\)|load cli\.js/, `nothing left to analyse at commit time: ${hook.stderr}`);
+    const alone = repo.hook({ FOUREYES_DAEMON: '0' });
+    assert.match(alone.stderr, /new\.yaml:\d+/, 'the renamed file has a finding');
+    assert.equal(hook.code, alone.code);
+    assert.equal(withoutTrace(hook.stderr), withoutTrace(alone.stderr));
+    assert.equal(hook.stdout, alone.stdout);
+  });
+
+  it('files nothing for a staged rules file that does not parse (the hook blocks on it)', async () => {
+    await repo.startServer({ FOUREYES_SERVER_SETTLE_MS: '50' });
+    repo.write('.foureyes/rules.jsonc', '{ "seniors": [ { "id": 42 } ] ');
+    repo.write('a.tf', WIDE);
+    repo.git('add', '.');
+    await new Promise((r) => setTimeout(r, 2_000));
+    assert.equal(analysisEntries(repo.commonDir), 0);
+    const r = repo.run('sh', [path.join(repo.runtimeDir, 'pre-commit.sh')], { env: repo.with() });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /rules file .* cannot be read/);
+  });
+
+  it('watches a linked worktree once a hook there asked, and only after its index settles', async () => {
+    await repo.startServer({ FOUREYES_SERVER_SETTLE_MS: '50' });
+    const wt = path.join(repo.dir, '..', `${path.basename(repo.dir)}-wt`);
+    repo.git('worktree', 'add', '-q', wt);
+    try {
+      const inWt = (...args: string[]) => {
+        const r = repo.run('git', args, { cwd: wt });
+        assert.equal(r.code, 0, r.stderr);
+      };
+      writeFileSync(path.join(wt, 'a.tf'), WIDE);
+      inWt('add', 'a.tf');
+      await new Promise((r) => setTimeout(r, 1_000));
+      assert.equal(analysisEntries(repo.commonDir), 0, 'an unknown worktree is not watched');
+      const first = repo.run('sh', [path.join(repo.runtimeDir, 'pre-commit.sh')], { cwd: wt, env: repo.with({ FOUREYES_TRACE: '1' }) });
+      assert.equal(first.code, 1, first.stderr);
+      assert.match(first.stderr, /review \(server\)/);
+      await waitFor('the answer filed', () => analysisEntries(repo.commonDir) === 1);
+      writeFileSync(path.join(wt, 'deploy.yaml'), 'apiVersion: v1\nkind: ConfigMap\ndata:\n  url: "https://api.example.com"\n');
+      inWt('add', 'deploy.yaml');
+      await waitFor('the worktree staging filed', () => analysisEntries(repo.commonDir) === 2, 20_000);
+      const again = repo.run('sh', [path.join(repo.runtimeDir, 'pre-commit.sh')], { cwd: wt, env: repo.with({ FOUREYES_TRACE: '1' }) });
+      assert.equal(again.code, 1);
+      assert.doesNotMatch(again.stderr, /review \(server\)|review \(analysis\)/);
+    } finally {
+      rmSync(wt, { recursive: true, force: true });
+    }
   });
 
   it('a change that reads other files (Terraform file()) is analysed in the hook, with them', async () => {

@@ -76,6 +76,8 @@ export interface StagedListing {
   commonDir: string;
   /** The working tree's top (the engine resolves the rules file's globs against it). */
   root?: string;
+  /** The git directory holding this working tree's index. */
+  gitDir?: string;
 }
 
 export interface StagedOptions {
@@ -183,7 +185,7 @@ async function stagedWith(reader: ObjectReader, quick: RepoPaths | undefined, cw
   const ruleIndex = entries.find((e) => e.path === RULES_FILE && e.type === 'blob');
   const recordEntries = treeRecords(entries);
   reader.ask([...recordEntries.filter((e) => e.type === 'blob').map((e) => e.object), ...(ruleIndex ? [ruleIndex.object] : [])]);
-  const prefetched = [...new Set(opts.prefetch?.({ changes, targetRulesId: ruleIndex?.object, commonDir, root }) ?? [])].filter((id) => /^[0-9a-f]{40,64}$/.test(id));
+  const prefetched = [...new Set(opts.prefetch?.({ changes, targetRulesId: ruleIndex?.object, commonDir, root, gitDir }) ?? [])].filter((id) => /^[0-9a-f]{40,64}$/.test(id));
   reader.ask(prefetched);
   const mergeHeads = (readMaybe(path.join(gitDir, 'MERGE_HEAD')) ?? '')
     .split('\n')
