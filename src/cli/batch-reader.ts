@@ -1,6 +1,6 @@
 // A `git cat-file --batch` kept running by the analysis server, so reading a commit's blobs costs a
 // pipe round trip instead of starting git (which, from a large process, takes tens of ms). One
-// request at a time; git finds objects written after it started (loose objects by path, new packs
+// request at a time (reads queue behind each other); git finds objects written after it started (loose objects by path, new packs
 // on a miss). Any problem ends the process and reads as "missing"; the next read starts a new one.
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
 import type { Readable, Writable } from 'node:stream';
@@ -10,6 +10,8 @@ export class BatchReader {
   private git: ChildProcessByStdio<Writable, Readable, null> | undefined;
   private buffered: Buffer = Buffer.alloc(0);
   private waiting: (() => void) | undefined;
+  /** The read in progress: git answers in order, so a second read must not interleave with it. */
+  private turn: Promise<unknown> = Promise.resolve();
 
   constructor(
     private readonly cwd: string,
@@ -62,7 +64,13 @@ export class BatchReader {
   }
 
   /** The blobs among `ids` (hex object ids) that git has; others are absent from the map. */
-  async read(ids: string[]): Promise<Map<string, Buffer>> {
+  read(ids: string[]): Promise<Map<string, Buffer>> {
+    const result = this.turn.then(() => this.readNow(ids));
+    this.turn = result.catch(() => undefined);
+    return result;
+  }
+
+  private async readNow(ids: string[]): Promise<Map<string, Buffer>> {
     const out = new Map<string, Buffer>();
     const unique = [...new Set(ids)].filter((id) => /^[0-9a-f]{40,64}$/.test(id));
     if (!unique.length) return out;
