@@ -3,7 +3,7 @@
 // (`<dir>/<2 hex>/<key>.json`), so a check reads only the entries it needs however large the cache
 // grows; each file is written atomically (temp file, rename).
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import * as path from 'node:path';
 import type { FileNote } from '../analyze';
 import { writeFileAtomic } from '../atomic-write';
@@ -19,7 +19,14 @@ export interface CachedAnalysis {
 /** A rules file's text, parsed and validated, or why it could not be. */
 export type ParsedRules = { config: RulesConfig } | { error: string };
 
-const MAX_ENTRIES = 4000;
+/**
+ * Entries kept per shard (`<2 hex>/`): keys are SHA-256, so shards fill evenly and bounding each
+ * bounds the whole (256 x 32 = 8,192 entries, a few MB). A shard is trimmed to this once it holds
+ * `SHARD_TRIM_AT`, so a save touches only the shards it wrote to, never the whole cache (a
+ * full-cache scan cost every save about 60 ms of stat calls once 4,000 entries had accumulated).
+ */
+export const SHARD_KEEP = 32;
+const SHARD_TRIM_AT = 40;
 
 export class AnalysisCache {
   private readonly pending = new Map<string, string>();
@@ -82,26 +89,29 @@ export class AnalysisCache {
   save(): void {
     if (!this.dir || !this.pending.size) return;
     try {
-      for (const [file, text] of this.pending) writeFileAtomic(file, text);
+      const shards = new Set<string>();
+      for (const [file, text] of this.pending) {
+        writeFileAtomic(file, text);
+        shards.add(path.dirname(file));
+      }
       this.pending.clear();
       // The single-file cache of earlier versions: nothing reads it any more.
       rmSync(path.join(path.dirname(this.dir), 'analysis.json'), { force: true });
-      this.prune();
+      for (const shard of shards) if (/^[0-9a-f]{2}$/.test(path.basename(shard))) trimShard(shard);
     } catch {
       // A read-only git directory must not fail the check; the next run re-analyses.
     }
   }
+}
 
-  /** Keeps the newest MAX_ENTRIES entries; only runs after writing, i.e. on the slow path. */
-  private prune(): void {
-    const files: Array<{ file: string; t: number }> = [];
-    for (const shard of readdirSync(this.dir!)) {
-      if (!/^[0-9a-f]{2}$/.test(shard)) continue;
-      for (const name of readdirSync(path.join(this.dir!, shard))) files.push({ file: path.join(this.dir!, shard, name), t: 0 });
-    }
-    if (files.length <= MAX_ENTRIES) return;
-    for (const f of files) f.t = statSync(f.file, { throwIfNoEntry: false })?.mtimeMs ?? 0;
-    files.sort((a, b) => b.t - a.t);
-    for (const f of files.slice(MAX_ENTRIES)) unlinkSync(f.file);
-  }
+/** Keeps a shard's newest `SHARD_KEEP` entries once it holds `SHARD_TRIM_AT` (only ever after writing to it). */
+function trimShard(dir: string): void {
+  const names = readdirSync(dir).filter((n) => n.endsWith('.json'));
+  if (names.length < SHARD_TRIM_AT) return;
+  const files = names.map((n) => {
+    const file = path.join(dir, n);
+    return { file, t: statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0 };
+  });
+  files.sort((a, b) => b.t - a.t);
+  for (const f of files.slice(SHARD_KEEP)) rmSync(f.file, { force: true });
 }
