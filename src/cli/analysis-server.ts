@@ -173,7 +173,7 @@ export async function serveAnalysis(opts: ServeOptions): Promise<number> {
   let preparing: Promise<number> | undefined;
   // The engine gives such a change the other files it reads, which a request does not carry.
   const readsOthers = (filePath: string, before: Buffer | null, after: Buffer) => !!analyser.moduleReferences?.(filePath, [after, ...(before ? [before] : [])].map((b) => b.toString('utf8')));
-  blobs = new BatchReader(dir, { ...env, GIT_DIR: commonDir });
+  blobs = new BatchReader(dir, { ...env, GIT_DIR: commonDir }, path.join(commonDir, 'objects'));
   const reader = blobs;
   const parseMemo = new Map<string, ParsedRules>();
   const parse = (text: string, which: string): ParsedRules => {

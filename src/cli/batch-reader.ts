@@ -3,8 +3,37 @@
 // request at a time (reads queue behind each other); git finds objects written after it started (loose objects by path, new packs
 // on a miss). Any problem ends the process and reads as "missing"; the next read starts a new one.
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
+import { inflateSync } from 'node:zlib';
 import { parseBatchHeader } from '../core/git';
+
+/** Loose objects larger than this (compressed) are left to git. */
+const MAX_LOOSE_BYTES = 4 * 1024 * 1024;
+
+/**
+ * A blob stored as a loose object (`objects/xx/yyyy...`, zlib of `blob <size>\0<bytes>`), read
+ * without git: what `git add` just wrote is loose, and one read and inflate costs microseconds
+ * where a round through `cat-file` costs about 0.2-0.5 ms an object. Only a blob whose bytes hash
+ * to its id is returned; anything else (packed, damaged, another type) is asked of git.
+ */
+export function readLooseBlob(objectsDir: string, id: string): Buffer | undefined {
+  let raw: Buffer;
+  try {
+    raw = readFileSync(path.join(objectsDir, id.slice(0, 2), id.slice(2)));
+    if (raw.length > MAX_LOOSE_BYTES) return undefined;
+    raw = inflateSync(raw);
+  } catch {
+    return undefined;
+  }
+  const nul = raw.indexOf(0);
+  const header = nul > 0 && nul < 32 ? /^blob (\d+)$/.exec(raw.subarray(0, nul).toString('latin1')) : null;
+  if (!header || Number(header[1]) !== raw.length - nul - 1) return undefined;
+  const hash = createHash(id.length === 64 ? 'sha256' : 'sha1').update(raw).digest('hex');
+  return hash === id ? raw.subarray(nul + 1) : undefined;
+}
 
 export class BatchReader {
   private git: ChildProcessByStdio<Writable, Readable, null> | undefined;
@@ -13,9 +42,11 @@ export class BatchReader {
   /** The read in progress: git answers in order, so a second read must not interleave with it. */
   private turn: Promise<unknown> = Promise.resolve();
 
+  /** `objectsDir`: the repository's object directory, whose loose blobs are read directly. */
   constructor(
     private readonly cwd: string,
     private readonly env: NodeJS.ProcessEnv,
+    private readonly objectsDir?: string,
   ) {}
 
   private start(): ChildProcessByStdio<Writable, Readable, null> {
@@ -71,8 +102,22 @@ export class BatchReader {
   }
 
   private async readNow(ids: string[]): Promise<Map<string, Buffer>> {
+    const wanted = [...new Set(ids)].filter((id) => /^[0-9a-f]{40,64}$/.test(id));
+    const found = new Map<string, Buffer>();
+    for (const id of wanted) {
+      const loose = this.objectsDir ? readLooseBlob(this.objectsDir, id) : undefined;
+      if (loose) found.set(id, loose);
+    }
+    const fromGit = await this.readFromGit(wanted.filter((id) => !found.has(id)));
+    // In the order asked, whichever way each was read.
+    return new Map(wanted.flatMap((id) => {
+      const data = found.get(id) ?? fromGit.get(id);
+      return data ? [[id, data] as const] : [];
+    }));
+  }
+
+  private async readFromGit(unique: string[]): Promise<Map<string, Buffer>> {
     const out = new Map<string, Buffer>();
-    const unique = [...new Set(ids)].filter((id) => /^[0-9a-f]{40,64}$/.test(id));
     if (!unique.length) return out;
     this.git ??= this.start();
     this.git.stdin.write(unique.map((id) => `${id}\n`).join(''));

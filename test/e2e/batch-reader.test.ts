@@ -1,7 +1,10 @@
 // The analysis server's long-running `git cat-file --batch` with real git: reads asked for at the
 // same time (the index watcher and a hook's request) each get exactly their blobs.
 import assert from 'node:assert/strict';
-import { BatchReader } from '../../src/cli/batch-reader';
+import { chmodSync, writeFileSync } from 'node:fs';
+import * as path from 'node:path';
+import { deflateSync } from 'node:zlib';
+import { BatchReader, readLooseBlob } from '../../src/cli/batch-reader';
 import { TempRepo } from './repo';
 
 describe('BatchReader (server cat-file)', function () {
@@ -37,5 +40,45 @@ describe('BatchReader (server cat-file)', function () {
     assert.equal((await reader.read([later])).get(later)?.toString('utf8'), 'later\n');
     reader.stop();
     assert.equal((await reader.read([first, later])).size, 2);
+  });
+
+  it('reads loose blobs without git, checked against their id; packed ones and bad ones are left to git', async () => {
+    const objects = path.join(repo.dir, '.git', 'objects');
+    const loose = store('loose blob\n');
+    assert.equal(readLooseBlob(objects, loose)?.toString('utf8'), 'loose blob\n');
+    // No git at all (a working directory that does not exist): the loose blob is still read.
+    const gitless = new BatchReader(path.join(repo.dir, 'nowhere'), repo.env, objects);
+    try {
+      assert.equal((await gitless.read([loose])).get(loose)?.toString('utf8'), 'loose blob\n');
+    } finally {
+      gitless.stop();
+    }
+    // A loose file whose bytes do not hash to its name is never returned.
+    const forged = store('the real content\n');
+    const file = path.join(objects, forged.slice(0, 2), forged.slice(2));
+    chmodSync(file, 0o644);
+    writeFileSync(file, deflateSync(Buffer.from('blob 9\0forgery!\n')));
+    assert.equal(readLooseBlob(objects, forged), undefined);
+    // Not a blob, or not zlib: undefined.
+    const treeish = store('x\n');
+    const treeFile = path.join(objects, treeish.slice(0, 2), treeish.slice(2));
+    chmodSync(treeFile, 0o644);
+    writeFileSync(treeFile, 'not zlib');
+    assert.equal(readLooseBlob(objects, treeish), undefined);
+    // Packed: git reads it.
+    repo.write('packed.txt', 'packed blob\n');
+    repo.git('add', 'packed.txt');
+    repo.git('commit', '-q', '--no-verify', '-m', 'packed');
+    const packed = repo.git('rev-parse', 'HEAD:packed.txt').trim();
+    repo.git('repack', '-a', '-d', '-q');
+    assert.equal(readLooseBlob(objects, packed), undefined);
+    const viaGit = new BatchReader(repo.dir, repo.env, objects);
+    try {
+      const got = await viaGit.read([packed, loose, packed]);
+      assert.deepEqual([...got.keys()], [packed, loose], 'in the order asked, once each');
+      assert.equal(got.get(packed)?.toString('utf8'), 'packed blob\n');
+    } finally {
+      viaGit.stop();
+    }
   });
 });
