@@ -1,39 +1,12 @@
 // A `git cat-file --batch` kept running by the analysis server, so reading a commit's blobs costs a
-// pipe round trip instead of starting git (which, from a large process, takes tens of ms). One
-// request at a time (reads queue behind each other); git finds objects written after it started (loose objects by path, new packs
-// on a miss). Any problem ends the process and reads as "missing"; the next read starts a new one.
+// pipe round trip instead of starting git (which, from a large process, takes tens of ms); loose
+// blobs are read without it (`core/loose-object.ts`). One request at a time (reads queue behind
+// each other); git finds objects written after it started (loose objects by path, new packs on a
+// miss). Any problem ends the process and reads as "missing"; the next read starts a new one.
 import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import * as path from 'node:path';
 import type { Readable, Writable } from 'node:stream';
-import { inflateSync } from 'node:zlib';
 import { parseBatchHeader } from '../core/git';
-
-/** Loose objects larger than this (compressed) are left to git. */
-const MAX_LOOSE_BYTES = 4 * 1024 * 1024;
-
-/**
- * A blob stored as a loose object (`objects/xx/yyyy...`, zlib of `blob <size>\0<bytes>`), read
- * without git: what `git add` just wrote is loose, and one read and inflate costs microseconds
- * where a round through `cat-file` costs about 0.2-0.5 ms an object. Only a blob whose bytes hash
- * to its id is returned; anything else (packed, damaged, another type) is asked of git.
- */
-export function readLooseBlob(objectsDir: string, id: string): Buffer | undefined {
-  let raw: Buffer;
-  try {
-    raw = readFileSync(path.join(objectsDir, id.slice(0, 2), id.slice(2)));
-    if (raw.length > MAX_LOOSE_BYTES) return undefined;
-    raw = inflateSync(raw);
-  } catch {
-    return undefined;
-  }
-  const nul = raw.indexOf(0);
-  const header = nul > 0 && nul < 32 ? /^blob (\d+)$/.exec(raw.subarray(0, nul).toString('latin1')) : null;
-  if (!header || Number(header[1]) !== raw.length - nul - 1) return undefined;
-  const hash = createHash(id.length === 64 ? 'sha256' : 'sha1').update(raw).digest('hex');
-  return hash === id ? raw.subarray(nul + 1) : undefined;
-}
+import { readLooseBlob } from '../core/loose-object';
 
 export class BatchReader {
   private git: ChildProcessByStdio<Writable, Readable, null> | undefined;

@@ -34,6 +34,8 @@ let loaded: CachedModule<FullCli> | undefined;
 let serving = false;
 /** The connection to the repository's warm analysis server, opened once the cache probe misses. */
 let server: ServerSession | undefined;
+/** The head start on its way to the server: git's blob reader is spawned once it has left. */
+let headStart: Promise<void> | undefined;
 
 function loadCli(): FullCli {
   if (!loaded) {
@@ -64,7 +66,7 @@ function prefetcher(version: string, io: CliIO, useServer: boolean): (listing: S
     const runtime = server && listing.root ? runtimeIdentity(__dirname) : undefined;
     if (server && runtime) {
       // The server reads these blobs itself and starts analysing while git reads them for us.
-      ServerSession.open(listing.commonDir, io.cwd)?.post({
+      headStart = ServerSession.open(listing.commonDir, io.cwd)?.post({
         type: 'prepare',
         id: newId(),
         version,
@@ -218,7 +220,7 @@ async function hookMain(args: string[], io: CliIO): Promise<number> {
     const now = io.env.FOUREYES_NOW && !Number.isNaN(Date.parse(io.env.FOUREYES_NOW)) ? new Date(io.env.FOUREYES_NOW) : new Date();
     const version = analysisVersion(VERSION, io.env);
     const useServer = !serverOffReason(io.env);
-    const input = await spanAsync('staged input', () => stagedInput(io.cwd, io.env, { prefetch: prefetcher(version, io, useServer), prelisted }));
+    const input = await spanAsync('staged input', () => stagedInput(io.cwd, io.env, { prefetch: prefetcher(version, io, useServer), prelisted, holdReader: () => headStart }));
     const opts: ReviewOptions = { version, cacheDir: cacheDirFor(input), now };
     let outcome: ReviewOutcome | undefined;
     let analysedHere = false;

@@ -61,13 +61,16 @@ export class ServerSession {
     return this.connected;
   }
 
-  /** Sends a request whose answer nobody waits for (the head start), then lets the connection go. */
-  post(request: ServerRequest): void {
-    this.connected.then(
-      () => this.socket.end(frame(request)),
+  /**
+   * Sends a request whose answer nobody waits for (the head start), then lets the connection go.
+   * Resolves once the request is with the kernel (or could not be sent).
+   */
+  post(request: ServerRequest): Promise<void> {
+    this.socket.unref();
+    return this.connected.then(
+      () => new Promise<void>((resolve) => this.socket.end(frame(request), () => resolve())),
       () => undefined,
     );
-    this.socket.unref();
   }
 
   /** Sends one request (this connection carries only one) and returns the checked answer. */

@@ -308,26 +308,48 @@ export function readObjects(cwd: string, names: string[], env?: NodeJS.ProcessEn
  */
 export class ObjectReader {
   private readonly names: string[] = [];
-  private readonly git: Started;
+  private git: Started | undefined;
+  private queued = '';
 
-  constructor(cwd: string, env?: NodeJS.ProcessEnv) {
-    this.git = startGit(['cat-file', '--batch'], { cwd, env });
+  /** `deferred`: git is started by `start()` (or the first `read()`); names asked before are kept for it. */
+  constructor(
+    private readonly cwd: string,
+    private readonly env?: NodeJS.ProcessEnv,
+    opts: { deferred?: boolean } = {},
+  ) {
+    if (!opts.deferred) this.start();
+  }
+
+  /** Starts git (a synchronous process spawn: tens of ms from a large process) if it has not started. */
+  start(): void {
+    if (this.git) return;
+    this.git = startGit(['cat-file', '--batch'], { cwd: this.cwd, env: this.env });
+    if (this.queued) this.git.write(this.queued);
+    this.queued = '';
   }
 
   ask(names: string[]): void {
     if (!names.length) return;
     const text = batchInput(names);
     this.names.push(...names);
-    this.git.write(text);
+    if (this.git) this.git.write(text);
+    else this.queued += text;
+  }
+
+  /** Whether anything was asked for (a reader with nothing to read need never start git). */
+  asked(): boolean {
+    return this.names.length > 0;
   }
 
   /** Lets git exit without reading anything (on an error path): an open stdin would keep node alive. */
   close(): void {
-    void this.git.finish();
+    if (this.git) void this.git.finish();
   }
 
   async read(): Promise<Map<string, GitObject | undefined>> {
-    const r = await spanAsync('git cat-file --batch', () => this.git.finish());
+    this.start();
+    const git = this.git!;
+    const r = await spanAsync('git cat-file --batch', () => git.finish());
     if (r.code !== 0) throw new GitError(['cat-file', '--batch'], r.code, r.stderr);
     return parseBatch(r.stdout, this.names);
   }

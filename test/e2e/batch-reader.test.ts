@@ -4,7 +4,8 @@ import assert from 'node:assert/strict';
 import { chmodSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { deflateSync } from 'node:zlib';
-import { BatchReader, readLooseBlob } from '../../src/cli/batch-reader';
+import { BatchReader } from '../../src/cli/batch-reader';
+import { readLooseBlob } from '../../src/core/loose-object';
 import { TempRepo } from './repo';
 
 describe('BatchReader (server cat-file)', function () {

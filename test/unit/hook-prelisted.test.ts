@@ -30,25 +30,29 @@ describe('hook runner: the staged listing handed over on stdin', function () {
 
   it('parses empty, NUL-terminated and plain-text frames', () => {
     const raw = ':100644 100644 aa bb M\0a b.tf\0:000000 100644 00 cc A\0x\ny\0';
-    const p = parsePrelisted(Buffer.concat([frame(raw), frame(''), frame('Dev <dev@example.com> 1700000000 +0000\n')]));
+    const head = `${'a1'.repeat(20)}\n`;
+    const p = parsePrelisted(Buffer.concat([frame(raw), frame(''), frame('Dev <dev@example.com> 1700000000 +0000\n'), frame(head)]));
     assert.ok(p);
     assert.equal(p.diff?.stdout.toString(), raw);
     assert.equal(p.ls?.stdout.length, 0);
     assert.equal(p.ident?.stdout.toString(), 'Dev <dev@example.com> 1700000000 +0000\n');
+    assert.equal(p.head?.stdout.toString(), head);
   });
 
   it('drops a failed command (git is asked again for its message) and refuses malformed framing', () => {
-    const p = parsePrelisted(Buffer.concat([frame('x\0'), frame('', 128), frame('', 128)]));
+    const p = parsePrelisted(Buffer.concat([frame('x\0'), frame('', 128), frame('', 128), frame('', 1)]));
     assert.ok(p?.diff);
     assert.equal(p?.ls, undefined);
     assert.equal(p?.ident, undefined);
+    assert.equal(p?.head, undefined, 'an unborn branch: HEAD is asked of git');
     for (const bad of [
       Buffer.from(''),
       Buffer.from('garbage'),
       Buffer.concat([frame('x\0'), frame('')]),
-      Buffer.concat([frame('x\0'), frame(''), frame(''), Buffer.from('extra')]),
-      Buffer.concat([frame('x\0'), frame(''), Buffer.from('y\0\0abc\n')]),
-      Buffer.concat([frame('x\0'), frame(''), Buffer.from('y\0\0')]),
+      Buffer.concat([frame('x\0'), frame(''), frame('')]),
+      Buffer.concat([frame('x\0'), frame(''), frame(''), frame(''), Buffer.from('extra')]),
+      Buffer.concat([frame('x\0'), frame(''), frame(''), Buffer.from('y\0\0abc\n')]),
+      Buffer.concat([frame('x\0'), frame(''), frame(''), Buffer.from('y\0\0')]),
     ]) {
       assert.equal(parsePrelisted(bad), undefined, JSON.stringify(bad.toString()));
     }
@@ -70,7 +74,8 @@ describe('hook runner: the staged listing handed over on stdin', function () {
     repo.write('.foureyes/approvals/two.json', '{}\n');
     repo.git('add', '.');
     const p = parsePrelisted(runGroup(repo));
-    assert.ok(p?.diff && p.ls && p.ident);
+    assert.ok(p?.diff && p.ls && p.ident && p.head);
+    assert.equal(p.head.stdout.toString().trim(), repo.git('rev-parse', 'HEAD').trim());
     assert.deepEqual(p.diff.stdout, gitRaw(STAGED_DIFF_ARGS, { cwd: repo.dir, env: repo.env }).stdout);
     assert.deepEqual(p.ls.stdout, gitRaw(STAGED_LS_ARGS, { cwd: repo.dir, env: repo.env }).stdout);
     assert.equal(p.ident.stdout.toString().split(' <')[0], gitRaw(AUTHOR_IDENT_ARGS, { cwd: repo.dir, env: repo.env }).stdout.toString().split(' <')[0]);
@@ -90,6 +95,31 @@ describe('hook runner: the staged listing handed over on stdin', function () {
     const listed = await stagedInput(repo.dir, repo.env, { prelisted: parsePrelisted(runGroup(repo)) });
     assert.deepEqual(comparable(listed), comparable(await stagedInput(repo.dir, repo.env)));
     assert.deepEqual(listed.changes.map((c) => c.path), ['a.tf', 'b.tf']);
+    // The rules at HEAD come from the listing where it can tell (unchanged, edited, added) and from
+    // git by name where it cannot (deleted, renamed), loose or packed: always what git says.
+    const same = async (what: string) => {
+      const viaFrames = await stagedInput(repo.dir, repo.env, { prelisted: parsePrelisted(runGroup(repo)) });
+      const viaGit = await stagedInput(repo.dir, repo.env);
+      assert.deepEqual(comparable(viaFrames), comparable(viaGit), what);
+      return viaFrames;
+    };
+    repo.write('.foureyes/rules.jsonc', '{ "ignore": ["x/**"] }\n');
+    repo.git('add', '.');
+    const edited = await same('rules edited');
+    assert.equal(edited.baseRules?.text, '{}\n');
+    assert.equal(edited.targetRules?.text, '{ "ignore": ["x/**"] }\n');
+    repo.git('gc', '-q');
+    await same('rules edited, everything packed');
+    repo.git('commit', '-q', '-m', 'rules');
+    repo.git('rm', '-q', '.foureyes/rules.jsonc');
+    const deleted = await same('rules deleted');
+    assert.equal(deleted.baseRules?.text, '{ "ignore": ["x/**"] }\n');
+    assert.equal(deleted.targetRules, undefined);
+    repo.git('reset', '-q', '--hard');
+    repo.git('mv', '.foureyes/rules.jsonc', '.foureyes/other.jsonc');
+    repo.write('.foureyes/approvals/a.json', '{}\n');
+    repo.git('add', '.');
+    await same('rules renamed away, a record added');
   });
 
   it('asks git again when a frame failed, so its message reaches the user (no identity configured)', async () => {

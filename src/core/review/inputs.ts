@@ -21,6 +21,7 @@ import {
   readObjectsAsync,
   repoPathsFromDotGit,
   ObjectReader,
+  type GitObject,
   treeChanges,
   type CommitInfo,
   type GitRun,
@@ -28,6 +29,7 @@ import {
   type RawChange,
   type TreeEntry,
 } from '../git';
+import { objectsDirFor, readLooseBlob } from '../loose-object';
 import { RULES_FILE } from '../rules-file';
 import type { RecordFile } from './policy';
 import { AUTHOR_IDENT_ARGS, rawDiffArgs, STAGED_DIFF_ARGS, STAGED_LS_ARGS, type PreListed } from './prelisted';
@@ -89,7 +91,15 @@ export interface StagedOptions {
   prefetch?(listing: StagedListing): string[];
   /** Listing output git already produced (the hook's runner); what is missing here is asked for. */
   prelisted?: PreListed;
+  /**
+   * With `prelisted`: what to let happen before git's blob reader is spawned (a spawn blocks the
+   * event loop for ~10 ms), such as the head start the prefetch sent the analysis server. Waited
+   * for at most `HOLD_READER_MS`.
+   */
+  holdReader?(): Promise<unknown> | undefined;
 }
+
+const HOLD_READER_MS = 20;
 
 export class ReviewInputError extends Error {}
 
@@ -140,7 +150,9 @@ function checked(args: string[], run: GitRun): Buffer {
  */
 export async function stagedInput(cwd: string, env?: NodeJS.ProcessEnv, opts: StagedOptions = {}): Promise<ReviewInput> {
   const quick = span('repo paths', () => repoPathsFromDotGit(cwd, env ?? process.env));
-  const reader = span('start cat-file', () => new ObjectReader(cwd, env));
+  // With the listing already in hand, git's blob reader starts after the prefetch has had it (the
+  // spawn blocks for ~10 ms, and the analysis server's head start should not wait for that).
+  const reader = new ObjectReader(cwd, env, { deferred: !!opts.prelisted });
   try {
     return await stagedWith(reader, quick, cwd, env, opts);
   } catch (err) {
@@ -149,14 +161,32 @@ export async function stagedInput(cwd: string, env?: NodeJS.ProcessEnv, opts: St
   }
 }
 
+/**
+ * HEAD's rules file as the staged listing shows it: unchanged (the staged blob), or modified in
+ * place (the diff's old blob); `{}` when HEAD has none (added, or no rules file at all). Undefined
+ * when the listing cannot say for certain (renamed, deleted, type change): then ask git.
+ */
+export function headRulesFromListing(all: readonly RawChange[], stagedRulesId: string | undefined): { id?: string } | undefined {
+  const touching = all.filter((c) => c.path === RULES_FILE || c.oldPath === RULES_FILE);
+  if (!touching.length) return { id: stagedRulesId };
+  const [only] = touching;
+  if (touching.length > 1 || only.path !== only.oldPath) return undefined;
+  if (only.status === 'A') return {};
+  if (only.status === 'M' && !/^0+$/.test(only.oldBlob)) return { id: only.oldBlob };
+  return undefined;
+}
+
 async function stagedWith(reader: ObjectReader, quick: RepoPaths | undefined, cwd: string, env: NodeJS.ProcessEnv | undefined, opts: StagedOptions): Promise<ReviewInput> {
   const revArgs = ['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-common-dir'];
   // Without a revision, `diff --cached` compares with HEAD, or shows everything staged on an unborn branch.
   const diffArgs = STAGED_DIFF_ARGS;
   const lsArgs = STAGED_LS_ARGS;
   const headRulesName = `HEAD:${RULES_FILE}`;
-  reader.ask(['HEAD^{commit}', headRulesName]);
   const pre = opts.prelisted ?? {};
+  const headLine = pre.head?.stdout.toString('utf8').trim();
+  const headId = headLine && /^(?:[0-9a-f]{40}|[0-9a-f]{64})$/.test(headLine) ? headLine : undefined;
+  // Without HEAD from the runner, git resolves it (and its rules file) while the listing runs.
+  if (!headId) reader.ask(['HEAD^{commit}', headRulesName]);
   const fromEnv = authorFromEnv(env ?? process.env);
   const [revs, diff, listed, who] = await Promise.all([
     quick ? undefined : gitRawAsync(revArgs, { cwd, env }),
@@ -184,22 +214,48 @@ async function stagedWith(reader: ObjectReader, quick: RepoPaths | undefined, cw
   if (who instanceof Error) throw who;
   const ruleIndex = entries.find((e) => e.path === RULES_FILE && e.type === 'blob');
   const recordEntries = treeRecords(entries);
-  reader.ask([...recordEntries.filter((e) => e.type === 'blob').map((e) => e.object), ...(ruleIndex ? [ruleIndex.object] : [])]);
+  const headRules = headId ? headRulesFromListing(all, ruleIndex?.object) : undefined;
+  if (headId && !headRules) reader.ask([headRulesName]);
   const prefetched = [...new Set(opts.prefetch?.({ changes, targetRulesId: ruleIndex?.object, commonDir, root, gitDir }) ?? [])].filter((id) => /^[0-9a-f]{40,64}$/.test(id));
-  reader.ask(prefetched);
+  // Blobs named by id: loose ones are read here (checked against the id), the rest by git.
+  const wanted = [...new Set([...(headRules?.id ? [headRules.id] : []), ...recordEntries.filter((e) => e.type === 'blob').map((e) => e.object), ...(ruleIndex ? [ruleIndex.object] : []), ...prefetched])];
+  const objectsDir = objectsDirFor(commonDir, env ?? process.env);
+  const loose = new Map<string, Buffer>();
+  span('read loose objects', () => {
+    for (const id of wanted) {
+      const data = readLooseBlob(objectsDir, id);
+      if (data) loose.set(id, data);
+    }
+  });
+  reader.ask(wanted.filter((id) => !loose.has(id)));
+  const hold = opts.prelisted ? opts.holdReader?.() : undefined;
+  if (hold && reader.asked()) {
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([hold.catch(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, HOLD_READER_MS)))]);
+    clearTimeout(timer);
+  }
   const mergeHeads = (readMaybe(path.join(gitDir, 'MERGE_HEAD')) ?? '')
     .split('\n')
     .map((s) => s.trim())
     .filter((s) => /^[0-9a-f]{40,64}$/.test(s));
   const [objects, otherParents] = await Promise.all([
-    reader.read(),
+    reader.asked() ? (span('start cat-file', () => reader.start()), reader.read()) : (reader.close(), Promise.resolve(new Map<string, GitObject | undefined>())),
     Promise.all(mergeHeads.map(async (mh) => new Map(parseRawDiff(await gitAsync(rawDiffArgs(mh), { cwd, env })).map((c) => [c.path, c])))),
   ]);
-  const head = objects.get('HEAD^{commit}');
-  const blobs = new Map([...objects].map(([k, v]) => [k, v?.data]));
+  const headObject = headId ? { id: headId, type: 'commit' } : objects.get('HEAD^{commit}');
+  const blobs = new Map<string, Buffer | undefined>([...[...objects].map(([k, v]) => [k, v?.data] as const), ...loose]);
   const records = recordEntries.map((e) => ({ path: e.path, mode: e.mode, text: e.type === 'blob' ? (blobs.get(e.object)?.toString('utf8') ?? '') : '' }));
-  const headRules = head?.type === 'commit' ? objects.get(headRulesName) : undefined;
-  const base = head?.type === 'commit' ? head.id : EMPTY_TREE;
+  let baseRules: Blob | undefined;
+  if (headObject?.type === 'commit') {
+    if (headRules) baseRules = headRules.id ? rulesBlob(headRules.id, blobs) : undefined;
+    else {
+      const byName = objects.get(headRulesName);
+      baseRules = byName?.data ? { id: byName.id, text: byName.data.toString('utf8') } : undefined;
+    }
+    // The listing named a rules blob that could not be read: the rules at HEAD are unknown, never absent.
+    if (headRules?.id && !baseRules) throw new ReviewInputError(`cannot read ${RULES_FILE} at HEAD (blob ${headRules.id.slice(0, 12)})`);
+  }
+  const base = headObject?.type === 'commit' ? headObject.id : EMPTY_TREE;
   return {
     cwd: root,
     root,
@@ -211,7 +267,7 @@ async function stagedWith(reader: ObjectReader, quick: RepoPaths | undefined, cw
     target: 'index',
     changes,
     otherParents,
-    baseRules: headRules?.data ? { id: headRules.id, text: headRules.data.toString('utf8') } : undefined,
+    baseRules,
     targetRules: rulesBlob(ruleIndex?.object, blobs),
     records,
     authorsOf: () => (who.email ? [who.email] : []),

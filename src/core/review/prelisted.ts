@@ -1,5 +1,5 @@
 // The staged listing the hook's runner script asks git for while node is still starting: the
-// three small git processes run on the other core during node's boot instead of being spawned
+// four small git processes run on the other core during node's boot instead of being spawned
 // from the event loop afterwards, and their output reaches the hook on stdin as frames.
 import { lsFilesArgs, type GitRun } from '../git';
 import { RULES_FILE } from '../rules-file';
@@ -17,15 +17,18 @@ export function rawDiffArgs(against?: string): string[] {
 export const STAGED_DIFF_ARGS = rawDiffArgs();
 export const STAGED_LS_ARGS = lsFilesArgs([RULES_FILE, APPROVALS_DIR]);
 export const AUTHOR_IDENT_ARGS = ['var', 'GIT_AUTHOR_IDENT'];
+/** HEAD's commit (fails on an unborn branch: then the hook asks git itself). */
+export const HEAD_COMMIT_ARGS = ['rev-parse', '-q', '--verify', 'HEAD^{commit}'];
 
 /** The commands, in frame order. */
-export const PRELISTED_COMMANDS: readonly string[][] = [STAGED_DIFF_ARGS, STAGED_LS_ARGS, AUTHOR_IDENT_ARGS];
+export const PRELISTED_COMMANDS: readonly string[][] = [STAGED_DIFF_ARGS, STAGED_LS_ARGS, AUTHOR_IDENT_ARGS, HEAD_COMMIT_ARGS];
 
 /** What the runner collected; a command that failed is absent, and the hook runs it again itself for git's message. */
 export interface PreListed {
   diff?: GitRun;
   ls?: GitRun;
   ident?: GitRun;
+  head?: GitRun;
 }
 
 /**
@@ -54,7 +57,7 @@ function frameAt(data: Buffer, start: number): Frame | undefined {
   return { out: data.subarray(start, end), code: Number(digits), next: nl + 1 };
 }
 
-/** The frames the runner wrote, or undefined when they are not exactly three well-formed frames. */
+/** The frames the runner wrote, or undefined when they are not exactly one well-formed frame per command. */
 export function parsePrelisted(data: Buffer): PreListed | undefined {
   const runs: Array<GitRun | undefined> = [];
   let at = 0;
@@ -65,6 +68,6 @@ export function parsePrelisted(data: Buffer): PreListed | undefined {
     at = f.next;
   }
   if (at !== data.length) return undefined;
-  const [diff, ls, ident] = runs;
-  return { diff, ls, ident };
+  const [diff, ls, ident, head] = runs;
+  return { diff, ls, ident, head };
 }
