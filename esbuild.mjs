@@ -97,6 +97,8 @@ const builds = [
   { ...common, entryPoints: ['src/cli/analyse-worker.ts'], outfile: 'dist/analyse-worker.js' },
   // The pre-commit hook's small entry: loads dist/cli.js only when something must be analysed.
   { ...common, entryPoints: ['src/cli/hook-main.ts'], outfile: 'dist/hook.js' },
+  // The runner's entry: hook.js through its V8 code cache.
+  { ...common, entryPoints: ['src/cli/hook-boot.ts'], outfile: 'dist/hook-boot.js' },
   // The review-status webview's script, for the browser inside the webview.
   { bundle: true, entryPoints: ['src/extension/panel/webview-main.ts'], outfile: 'dist/media/panel.js', platform: 'browser', format: 'iife', target: 'es2022', sourcemap: production ? false : 'linked', minify: production, logLevel: 'warning' },
   {

@@ -95,13 +95,13 @@ if [ -z "$foureyes_node" ]; then
 fi
 # git lists the staged change while node starts (on the other core); the hook reads it on stdin.
 export FOUREYES_GRAMMAR_DIR="$foureyes_dir/grammars"
-${prelistGroup()} | exec "$foureyes_node" ${HOOK_NODE_FLAGS.join(' ')} "$foureyes_dir/hook.js" check --staged --hook --listed-on-stdin
+${prelistGroup()} | exec "$foureyes_node" ${HOOK_NODE_FLAGS.join(' ')} "$foureyes_dir/hook-boot.js" check --staged --hook --listed-on-stdin
 `;
 }
 
 /** Copies the bundled CLI, hook entry and grammars to the git directory, replacing an older copy. */
 export function installRuntime(loc: HookLocations, distDir: string, nodePath: string, version: string): void {
-  for (const f of ['cli.js', 'hook.js']) {
+  for (const f of ['cli.js', 'hook.js', 'hook-boot.js']) {
     if (!existsSync(path.join(distDir, f))) throw new Error(`cannot install: ${path.join(distDir, f)} is missing (build first)`);
   }
   const tmp = `${loc.runtimeDir}.${process.pid}.tmp`;
@@ -109,6 +109,7 @@ export function installRuntime(loc: HookLocations, distDir: string, nodePath: st
   mkdirSync(tmp, { recursive: true });
   cpSync(path.join(distDir, 'cli.js'), path.join(tmp, 'cli.js'));
   cpSync(path.join(distDir, 'hook.js'), path.join(tmp, 'hook.js'));
+  cpSync(path.join(distDir, 'hook-boot.js'), path.join(tmp, 'hook-boot.js'));
   // The CLI analyses large file sets on worker threads; the copy must be complete.
   if (existsSync(path.join(distDir, 'analyse-worker.js'))) cpSync(path.join(distDir, 'analyse-worker.js'), path.join(tmp, 'analyse-worker.js'));
   if (existsSync(path.join(distDir, 'grammars'))) cpSync(path.join(distDir, 'grammars'), path.join(tmp, 'grammars'), { recursive: true });

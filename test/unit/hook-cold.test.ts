@@ -3,7 +3,7 @@
 // analysis pre-filled from a saved file is exactly what the hook would compute, found only for
 // exactly that content.
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { codeCacheFile, requireWithCodeCache } from '../../src/cli/code-cache';
@@ -14,6 +14,8 @@ import { prefillAnalysis } from '../../src/core/review/prefill';
 import { blobId } from '../../src/core/status-worktree';
 import { TempRepo } from '../e2e/repo';
 import { REPO_ROOT } from './helpers';
+
+const withoutTrace = (text: string) => text.split('\n').filter((l) => !l.startsWith('foureyes-trace')).join('\n');
 
 const VERSION = 'test-cold';
 const WIDE = 'resource "aws_iam_policy" "p" {\n  policy = jsonencode({\n    Statement = [{ Effect = "Allow", Action = "*", Resource = "*" }]\n  })\n}\n';
@@ -70,6 +72,14 @@ describe('hook cold path: V8 code cache', () => {
       assert.match(run.stderr, /code cache accepted/);
       assert.match(run.stderr, /iam\/aws-data-exfiltration/);
       assert.deepEqual(readFileSync(cacheFile), written, 'an accepted cache is not rewritten');
+      // hook.js's own cache is written by the first staged check (with the functions a commit runs), then used.
+      const hookCache = path.join(repo.dir, '.git/foureyes/runtime/hook.js.v8cache');
+      assert.ok(existsSync(hookCache), 'the first check wrote the hook entry cache');
+      const hookWritten = readFileSync(hookCache);
+      const again = repo.run('sh', [path.join(repo.dir, '.git/foureyes/runtime/pre-commit.sh')], { env: { FOUREYES_TRACE: '1' } });
+      assert.equal(again.code, 1, again.stderr);
+      assert.equal(withoutTrace(again.stderr), withoutTrace(run.stderr), 'the same verdict through the cached entry');
+      assert.deepEqual(readFileSync(hookCache), hookWritten);
     } finally {
       repo.cleanup();
     }

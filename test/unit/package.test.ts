@@ -39,7 +39,7 @@ describe('the .vsix package', function () {
   after(() => rmSync(tmp, { recursive: true, force: true }));
 
   it('holds the bundles, the grammars, the IAM table, the rule docs and the walkthrough media', () => {
-    for (const f of ['package.json', 'dist/extension.js', 'dist/cli.js', 'dist/hook.js', 'dist/grammars/web-tree-sitter.wasm', 'dist/grammars/tree-sitter-json.wasm', 'dist/iam/aws-actions.json.gz', 'docs/rules/iam/aws-wildcard-action.md', 'media/walkthrough/hook.md']) {
+    for (const f of ['package.json', 'dist/extension.js', 'dist/cli.js', 'dist/hook.js', 'dist/hook-boot.js', 'dist/grammars/web-tree-sitter.wasm', 'dist/grammars/tree-sitter-json.wasm', 'dist/iam/aws-actions.json.gz', 'docs/rules/iam/aws-wildcard-action.md', 'media/walkthrough/hook.md']) {
       assert.ok(entries.includes(f), `${f} is packaged`);
     }
     const pkg = JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')) as { contributes: { jsonValidation: Array<{ url: string }> } };
