@@ -13,7 +13,7 @@ function hookRunningIn(dir: string): boolean {
   for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
     try {
       const cmd = readFileSync(`/proc/${pid}/cmdline`, 'utf8');
-      if (cmd.includes('hook.js') && realpathSync(`/proc/${pid}/cwd`) === realpathSync(dir)) return true;
+      if (/hook(-boot)?\.js/.test(cmd) && realpathSync(`/proc/${pid}/cwd`) === realpathSync(dir)) return true;
     } catch {
       // The process ended while we looked.
     }

@@ -116,6 +116,14 @@ describe('hook runner: the staged listing handed over on stdin', function () {
     assert.equal(deleted.baseRules?.text, '{ "ignore": ["x/**"] }\n');
     assert.equal(deleted.targetRules, undefined);
     repo.git('reset', '-q', '--hard');
+    repo.git('rm', '-q', '--cached', '.foureyes/rules.jsonc');
+    repo.git('commit', '-q', '-m', 'no rules');
+    repo.git('add', '-N', '.foureyes/rules.jsonc');
+    const intent = await same('rules intent-to-add (not at HEAD)');
+    assert.equal(intent.baseRules, undefined);
+    repo.git('rm', '-q', '--cached', '.foureyes/rules.jsonc');
+    repo.git('add', '.foureyes/rules.jsonc');
+    repo.git('commit', '-q', '-m', 'rules again');
     repo.git('mv', '.foureyes/rules.jsonc', '.foureyes/other.jsonc');
     repo.write('.foureyes/approvals/a.json', '{}\n');
     repo.git('add', '.');

@@ -161,6 +161,8 @@ export async function stagedInput(cwd: string, env?: NodeJS.ProcessEnv, opts: St
   }
 }
 
+const EMPTY_BLOBS = new Set(['e69de29bb2d1d6434b8b29ae775ad8c2e48c5391', '473a0f4c3be8a93681a267e3b1e9a7dcda1185436fe141f7749120a303721813']);
+
 /**
  * HEAD's rules file as the staged listing shows it: unchanged (the staged blob), or modified in
  * place (the diff's old blob); `{}` when HEAD has none (added, or no rules file at all). Undefined
@@ -168,7 +170,8 @@ export async function stagedInput(cwd: string, env?: NodeJS.ProcessEnv, opts: St
  */
 export function headRulesFromListing(all: readonly RawChange[], stagedRulesId: string | undefined): { id?: string } | undefined {
   const touching = all.filter((c) => c.path === RULES_FILE || c.oldPath === RULES_FILE);
-  if (!touching.length) return { id: stagedRulesId };
+  // `git add -N` lists an empty blob in the index that `diff --cached` does not show.
+  if (!touching.length) return stagedRulesId && EMPTY_BLOBS.has(stagedRulesId) ? undefined : { id: stagedRulesId };
   const [only] = touching;
   if (touching.length > 1 || only.path !== only.oldPath) return undefined;
   if (only.status === 'A') return {};
