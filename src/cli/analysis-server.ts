@@ -48,7 +48,11 @@ export interface ServeOptions {
   warm(analyser: ServerAnalyser): Promise<void>;
 }
 
-const IDLE_MS = 5 * 60_000;
+/**
+ * A developer's commits are often more than a few minutes apart, and the first commit after the
+ * server left pays the cold process (~3x `node -e 0` for 20 files); staging counts as activity.
+ */
+const IDLE_MS = 30 * 60_000;
 const CHECK_MS = 2_000;
 /** Git's configuration is asked once per this many checks (one git process). */
 const CONFIG_EVERY = 8;

@@ -241,7 +241,7 @@ async function hookMain(args: string[], io: CliIO): Promise<number> {
     server?.close();
     const blocked = outcome.errors.length > 0 || outcome.blocking.length > 0;
     (blocked ? io.stderr : io.stdout)(outcomeText(outcome, label, 'foureyes request --staged'));
-    // Next time, content never seen before goes to a warm process (it exits after 5 idle minutes).
+    // Next time, content never seen before goes to a warm process (it exits after 30 idle minutes).
     if (analysedHere && useServer) span('start server', () => startServer(input.commonDir, __dirname, process.execPath, io.env));
     answered = true;
     return blocked ? 1 : 0;
