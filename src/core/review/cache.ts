@@ -3,7 +3,7 @@
 // (`<dir>/<2 hex>/<key>.json`), so a check reads only the entries it needs however large the cache
 // grows; each file is written atomically (temp file, rename).
 import { createHash } from 'node:crypto';
-import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, unlinkSync } from 'node:fs';
 import * as path from 'node:path';
 import type { FileNote } from '../analyze';
 import { writeFileAtomic } from '../atomic-write';
@@ -113,5 +113,11 @@ function trimShard(dir: string): void {
     return { file, t: statSync(file, { throwIfNoEntry: false })?.mtimeMs ?? 0 };
   });
   files.sort((a, b) => b.t - a.t);
-  for (const f of files.slice(SHARD_KEEP)) rmSync(f.file, { force: true });
+  for (const f of files.slice(SHARD_KEEP)) {
+    try {
+      unlinkSync(f.file);
+    } catch {
+      // Already gone (another process trimmed it).
+    }
+  }
 }
