@@ -26,7 +26,7 @@ import { RULES_FILE } from '../core/rules-file';
 import { spanAsync } from '../core/trace';
 import { BatchReader } from './batch-reader';
 import { frame, FrameReader, type AnalyzeBlobsRequest, type PrepareRequest, type ServerRequest, type ServerResponse } from './server-protocol';
-import { StagedWatcher, type StagedState } from './staged-watcher';
+import { STAGED_SETTLE_MS, StagedWatcher, type StagedState } from './staged-watcher';
 
 export interface ServerAnalyser {
   analyze(change: { path: string; before: Buffer | null; after: Buffer }, rules: ResolvedRules): Promise<AnalysisResult>;
@@ -64,6 +64,12 @@ const LOCK_WAIT_MS = 3_000;
 const MAX_PREPARE_FILES = 300;
 const MAX_KEPT = 2_000;
 const STORE_DELAY_MS = 100;
+
+/** A change the head start analysed, with its result. */
+interface Prepared {
+  change: PrepareRequest['changes'][number];
+  result: AnalysisResult;
+}
 
 const sha = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
 
@@ -201,8 +207,8 @@ export async function serveAnalysis(opts: ServeOptions): Promise<number> {
    * git. Returns each change's analysis (kept for the `analyze-blobs` that follows) and whether
    * the rules file parsed, so the result is exactly what the engine would compute.
    */
-  const prepare = async (req: Pick<PrepareRequest, 'root' | 'rulesBlob' | 'rulesLabel' | 'changes'>): Promise<{ rulesOk: boolean; done: Array<{ change: PrepareRequest['changes'][number]; result: AnalysisResult }> }> => {
-    const done: Array<{ change: PrepareRequest['changes'][number]; result: AnalysisResult }> = [];
+  const prepare = async (req: Pick<PrepareRequest, 'root' | 'rulesBlob' | 'rulesLabel' | 'changes'>): Promise<{ rulesOk: boolean; done: Prepared[] }> => {
+    const done: Prepared[] = [];
     if (req.changes.length > MAX_PREPARE_FILES) return { rulesOk: false, done };
     let config: RulesConfig = {};
     let rulesOk = true;
@@ -277,7 +283,7 @@ export async function serveAnalysis(opts: ServeOptions): Promise<number> {
     }
     cache.save();
   };
-  watcher = new StagedWatcher({ env, onStaged: analyseStaged, settleMs: env.FOUREYES_SERVER_SETTLE_MS ? envMs(env.FOUREYES_SERVER_SETTLE_MS, 0) : undefined });
+  watcher = new StagedWatcher({ env, onStaged: analyseStaged, settleMs: envMs(env.FOUREYES_SERVER_SETTLE_MS, STAGED_SETTLE_MS) });
 
   /** Files results in the repository's analysis cache as the hook would (temp file, rename; failures ignored). */
   const storeAnalyses = (changes: AnalyzeBlobsRequest['changes'], results: AnalysisResult[]): void => {

@@ -6,8 +6,8 @@
 // analyses, as before.
 import { watch, type FSWatcher } from 'node:fs';
 import * as path from 'node:path';
-import { gitRawAsync, parseLsFiles, parseRawDiff, type RawChange } from '../core/git';
-import { RULES_FILE } from '../core/rules-file';
+import { gitRawAsync, type RawChange } from '../core/git';
+import { headRulesFromListing, parseStagedListing, type ParsedStagedListing } from '../core/review/inputs';
 import { STAGED_DIFF_ARGS, STAGED_LS_ARGS } from '../core/review/prelisted';
 
 /** One working tree: its top and the git directory that holds its index. */
@@ -21,30 +21,16 @@ export interface StagedState {
   worktree: Worktree;
   changes: RawChange[];
   targetRulesId?: string;
-  /**
-   * The rules file at HEAD, when the listing tells it for certain: unchanged (the staged id) or
-   * modified in place (the diff's old id). Undefined when there is none or the listing cannot say.
-   */
+  /** The rules file at HEAD when the listing tells it for certain (`headRulesFromListing`); else undefined. */
   baseRulesId?: string;
-}
-
-const NO_BLOB = /^0+$/;
-
-/** HEAD's rules file id as far as the staged diff shows it (see `StagedState.baseRulesId`). */
-function baseRules(all: RawChange[], targetRulesId: string | undefined): string | undefined {
-  const touching = all.filter((c) => c.path === RULES_FILE || c.oldPath === RULES_FILE);
-  if (!touching.length) return targetRulesId;
-  const [only] = touching;
-  if (touching.length > 1 || only.path !== only.oldPath || !(only.status === 'M' || only.status === 'T') || NO_BLOB.test(only.oldBlob)) return undefined;
-  return only.oldBlob;
 }
 
 export interface StagedWatcherOptions {
   env: NodeJS.ProcessEnv;
   /** Called with each new listing; runs are never concurrent for one working tree. */
   onStaged(state: StagedState): Promise<void>;
-  /** How long the index must stay unchanged before it is listed (default `SETTLE_MS`). */
-  settleMs?: number;
+  /** How long the index must stay unchanged before it is listed (`STAGED_SETTLE_MS` in use). */
+  settleMs: number;
 }
 
 /**
@@ -53,7 +39,7 @@ export interface StagedWatcherOptions {
  * hook's own start-up for the two cores (measured: 262 vs 243 ms for 20 files), so a listing
  * waits this long and is dropped when a hook for the working tree asked meanwhile.
  */
-const SETTLE_MS = 300;
+export const STAGED_SETTLE_MS = 300;
 
 /** More working trees than this are not watched (each costs an inotify watch and a listing per index write). */
 const MAX_WORKTREES = 16;
@@ -63,10 +49,15 @@ export async function listStaged(worktree: Worktree, env: NodeJS.ProcessEnv): Pr
   const opts = { cwd: worktree.root, env: { ...env, GIT_DIR: worktree.gitDir, GIT_WORK_TREE: worktree.root } };
   const [diff, ls] = await Promise.all([gitRawAsync(STAGED_DIFF_ARGS, opts), gitRawAsync(STAGED_LS_ARGS, opts)]);
   if (diff.code !== 0 || ls.code !== 0) return undefined;
-  const all = parseRawDiff(diff.stdout);
-  if (all.some((c) => c.status === 'U')) return undefined;
-  const rules = parseLsFiles(ls.stdout).find((e) => e.path === RULES_FILE && e.type === 'blob');
-  return { worktree, changes: all.filter((c) => c.status !== 'D'), targetRulesId: rules?.object, baseRulesId: baseRules(all, rules?.object) };
+  let listing: ParsedStagedListing;
+  try {
+    listing = parseStagedListing(diff.stdout, ls.stdout);
+  } catch {
+    // An unresolved merge: the hook reports it.
+    return undefined;
+  }
+  const targetRulesId = listing.ruleIndex?.object;
+  return { worktree, changes: listing.changes, targetRulesId, baseRulesId: headRulesFromListing(listing.all, targetRulesId)?.id };
 }
 
 interface Watched {
@@ -131,7 +122,7 @@ export class StagedWatcher {
       return;
     }
     if (w.timer) clearTimeout(w.timer);
-    w.timer = setTimeout(() => void this.run(w), this.opts.settleMs ?? SETTLE_MS);
+    w.timer = setTimeout(() => void this.run(w), this.opts.settleMs);
     w.timer.unref();
   }
 

@@ -179,6 +179,35 @@ export function headRulesFromListing(all: readonly RawChange[], stagedRulesId: s
   return undefined;
 }
 
+/** The staged change as `git diff --cached` (STAGED_DIFF_ARGS) and `ls-files` (STAGED_LS_ARGS) list it; the hook and the analysis server's index watcher read it alike. */
+export interface ParsedStagedListing {
+  /** Every entry of the diff, deletions included. */
+  all: RawChange[];
+  /** What is analysed: everything but deletions. */
+  changes: RawChange[];
+  entries: TreeEntry[];
+  /** The staged rules file's index entry. */
+  ruleIndex?: TreeEntry;
+}
+
+export function parseStagedListing(diff: Buffer, ls: Buffer): ParsedStagedListing {
+  const all = parseRawDiff(diff);
+  const unmerged = all.filter((c) => c.status === 'U');
+  if (unmerged.length) throw new ReviewInputError(`unresolved merge conflicts in ${unmerged.map((c) => c.path).join(', ')}; resolve them first`);
+  const entries = parseLsFiles(ls);
+  return { all, changes: all.filter((c) => c.status !== 'D'), entries, ruleIndex: entries.find((e) => e.path === RULES_FILE && e.type === 'blob') };
+}
+
+/** git's blob reader for what was asked of it, or nothing (and no git started) when nothing was. */
+function readAsked(reader: ObjectReader): Promise<Map<string, GitObject | undefined>> {
+  if (!reader.asked()) {
+    reader.close();
+    return Promise.resolve(new Map());
+  }
+  span('start cat-file', () => reader.start());
+  return reader.read();
+}
+
 async function stagedWith(reader: ObjectReader, quick: RepoPaths | undefined, cwd: string, env: NodeJS.ProcessEnv | undefined, opts: StagedOptions): Promise<ReviewInput> {
   const revArgs = ['rev-parse', '--show-toplevel', '--absolute-git-dir', '--git-common-dir'];
   // Without a revision, `diff --cached` compares with HEAD, or shows everything staged on an unborn branch.
@@ -209,13 +238,8 @@ async function stagedWith(reader: ObjectReader, quick: RepoPaths | undefined, cw
     repo = { root: lines[0], gitDir: lines[1], commonDir: path.resolve(cwd, lines[2]) };
   }
   const { root, gitDir, commonDir } = repo;
-  const all = parseRawDiff(checked(diffArgs, diff));
-  const unmerged = all.filter((c) => c.status === 'U');
-  if (unmerged.length) throw new ReviewInputError(`unresolved merge conflicts in ${unmerged.map((c) => c.path).join(', ')}; resolve them first`);
-  const changes = all.filter((c) => c.status !== 'D');
-  const entries = parseLsFiles(checked(lsArgs, listed));
+  const { all, changes, entries, ruleIndex } = parseStagedListing(checked(diffArgs, diff), checked(lsArgs, listed));
   if (who instanceof Error) throw who;
-  const ruleIndex = entries.find((e) => e.path === RULES_FILE && e.type === 'blob');
   const recordEntries = treeRecords(entries);
   const headRules = headId ? headRulesFromListing(all, ruleIndex?.object) : undefined;
   if (headId && !headRules) reader.ask([headRulesName]);
@@ -242,7 +266,7 @@ async function stagedWith(reader: ObjectReader, quick: RepoPaths | undefined, cw
     .map((s) => s.trim())
     .filter((s) => /^[0-9a-f]{40,64}$/.test(s));
   const [objects, otherParents] = await Promise.all([
-    reader.asked() ? (span('start cat-file', () => reader.start()), reader.read()) : (reader.close(), Promise.resolve(new Map<string, GitObject | undefined>())),
+    readAsked(reader),
     Promise.all(mergeHeads.map(async (mh) => new Map(parseRawDiff(await gitAsync(rawDiffArgs(mh), { cwd, env })).map((c) => [c.path, c])))),
   ]);
   const headObject = headId ? { id: headId, type: 'commit' } : objects.get('HEAD^{commit}');
