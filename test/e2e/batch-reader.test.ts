@@ -60,12 +60,15 @@ describe('BatchReader (server cat-file)', function () {
     chmodSync(file, 0o644);
     writeFileSync(file, deflateSync(Buffer.from('blob 9\0forgery!\n')));
     assert.equal(readLooseBlob(objects, forged), undefined);
-    // Not a blob, or not zlib: undefined.
-    const treeish = store('x\n');
-    const treeFile = path.join(objects, treeish.slice(0, 2), treeish.slice(2));
-    chmodSync(treeFile, 0o644);
-    writeFileSync(treeFile, 'not zlib');
-    assert.equal(readLooseBlob(objects, treeish), undefined);
+    // Not a blob (a loose tree, hashing fine), or not zlib: undefined.
+    repo.git('add', '-A');
+    const tree = repo.git('write-tree').trim();
+    assert.equal(readLooseBlob(objects, tree), undefined);
+    const notZlib = store('x\n');
+    const notZlibFile = path.join(objects, notZlib.slice(0, 2), notZlib.slice(2));
+    chmodSync(notZlibFile, 0o644);
+    writeFileSync(notZlibFile, 'not zlib');
+    assert.equal(readLooseBlob(objects, notZlib), undefined);
     // Packed: git reads it.
     repo.write('packed.txt', 'packed blob\n');
     repo.git('add', 'packed.txt');
