@@ -58,6 +58,31 @@ function stageRepo(dir: string, files: number, env: NodeJS.ProcessEnv, fileRef =
   git('add', '.');
 }
 
+const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+
+/**
+ * Before each round: the server files its last answer 100 ms after giving it (200 files take a
+ * while longer), and those writes must neither land in a cache the next row just emptied nor
+ * compete with the next `node -e 0`.
+ */
+const afterServerStores = () => void pause(500);
+
+/** `foureyes hook install` in `dir`; returns the installed runner script. */
+function installHook(ctx: BenchContext, dir: string, env: NodeJS.ProcessEnv): string {
+  const inst = spawnSync(process.execPath, [ctx.cli, 'hook', 'install'], { cwd: dir, env, encoding: 'utf8' });
+  if (inst.status !== 0) throw new Error(`hook install: ${inst.stderr}`);
+  return path.join(dir, '.git/foureyes/runtime/pre-commit.sh');
+}
+
+/** A row maker for one side-by-side group: each command's median and its ratio to `node -e 0` in the same rounds. */
+function rowsAgainstNode(m: Map<string, Sample[]>, group: string): (key: string, name: string) => BenchRow {
+  const nodeMs = summarize(m.get('node')!.map((s) => s.ms)).median;
+  return (key, name) => {
+    const value = summarize(m.get(key)!.map((s) => s.ms));
+    return { group, name, unit: 'ms', value, ratio: value.median / nodeMs, ratioTo: 'node -e 0', rssMb: peakRss(m.get(key)!) };
+  };
+}
+
 /**
  * A commit of content never analysed before, in a repository the hook has run in: the analyses go,
  * the parse of the unchanged rules file and the repository's root commits stay cached.
@@ -101,9 +126,7 @@ export async function hookBench(ctx: BenchContext): Promise<BenchRow[]> {
   for (const n of SIZES) {
     const dir = path.join(ctx.scratch, `hook-${n}`);
     stageRepo(dir, n, env);
-    const inst = spawnSync(process.execPath, [ctx.cli, 'hook', 'install'], { cwd: dir, env, encoding: 'utf8' });
-    if (inst.status !== 0) throw new Error(`hook install: ${inst.stderr}`);
-    const runner = path.join(dir, '.git/foureyes/runtime/pre-commit.sh');
+    const runner = installHook(ctx, dir, env);
     const cache = path.join(dir, '.git/foureyes/cache');
     const codeCache = path.join(dir, '.git/foureyes/runtime/cli.js.v8cache');
     const stash = path.join(ctx.scratch, `hook-${n}-prefilled`);
@@ -115,7 +138,7 @@ export async function hookBench(ctx: BenchContext): Promise<BenchRow[]> {
     let m: Map<string, Sample[]>;
     try {
       m = sideBySide(ctx.runs, [
-        { key: 'node', cmd: process.execPath, args: ['-e', '0'], opts },
+        { key: 'node', cmd: process.execPath, args: ['-e', '0'], opts, before: afterServerStores },
         { key: 'git', cmd: 'git', args: ['diff', '--cached', '--name-only'], opts },
         { key: 'check', cmd: process.execPath, args: [ctx.cli, 'check', '--staged'], opts, ok: notFailed, before: () => rmSync(cache, { recursive: true, force: true }) },
         {
@@ -144,11 +167,7 @@ export async function hookBench(ctx: BenchContext): Promise<BenchRow[]> {
     } finally {
       stopServer(path.join(dir, '.git'));
     }
-    const nodeMs = summarize(m.get('node')!.map((s) => s.ms)).median;
-    const row = (key: string, name: string): BenchRow => {
-      const value = summarize(m.get(key)!.map((s) => s.ms));
-      return { group: `hook, ${n} staged file${n === 1 ? '' : 's'}`, name, unit: 'ms', value, ratio: value.median / nodeMs, ratioTo: 'node -e 0', rssMb: peakRss(m.get(key)!) };
-    };
+    const row = rowsAgainstNode(m, `hook, ${n} staged file${n === 1 ? '' : 's'}`);
     rows.push(
       row('node', 'node -e 0 (floor)'),
       row('git', 'git diff --cached --name-only (floor)'),
@@ -165,7 +184,6 @@ export async function hookBench(ctx: BenchContext): Promise<BenchRow[]> {
   return rows;
 }
 
-const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 
 /**
  * 20 files of new content staged with `git add` before each run, the repository's server running
@@ -175,9 +193,7 @@ const pause = (ms: number) => Atomics.wait(new Int32Array(new SharedArrayBuffer(
 async function stagingRows(ctx: BenchContext, env: NodeJS.ProcessEnv, ok: (s: Sample) => boolean): Promise<BenchRow[]> {
   const dir = path.join(ctx.scratch, 'hook-20-staging');
   stageRepo(dir, 20, env);
-  const inst = spawnSync(process.execPath, [ctx.cli, 'hook', 'install'], { cwd: dir, env, encoding: 'utf8' });
-  if (inst.status !== 0) throw new Error(`hook install: ${inst.stderr}`);
-  const runner = path.join(dir, '.git/foureyes/runtime/pre-commit.sh');
+  const runner = installHook(ctx, dir, env);
   const serverEnv = { ...env, FOUREYES_DAEMON: '1' };
   const opts = { cwd: dir, env: serverEnv };
   let version = 10;
@@ -191,7 +207,7 @@ async function stagingRows(ctx: BenchContext, env: NodeJS.ProcessEnv, ok: (s: Sa
   let m: Map<string, Sample[]>;
   try {
     m = sideBySide(ctx.runs, [
-      { key: 'node', cmd: process.execPath, args: ['-e', '0'], opts },
+      { key: 'node', cmd: process.execPath, args: ['-e', '0'], opts, before: afterServerStores },
       {
         key: 'byHand',
         cmd: 'sh',
@@ -208,11 +224,7 @@ async function stagingRows(ctx: BenchContext, env: NodeJS.ProcessEnv, ok: (s: Sa
   } finally {
     stopServer(path.join(dir, '.git'));
   }
-  const nodeMs = summarize(m.get('node')!.map((s) => s.ms)).median;
-  const row = (key: string, name: string): BenchRow => {
-    const value = summarize(m.get(key)!.map((s) => s.ms));
-    return { group: 'hook, 20 files of new content staged with git add, server warm', name, unit: 'ms', value, ratio: value.median / nodeMs, ratioTo: 'node -e 0', rssMb: peakRss(m.get(key)!) };
-  };
+  const row = rowsAgainstNode(m, 'hook, 20 files of new content staged with git add, server warm');
   return [
     row('node', 'node -e 0 (floor)'),
     { ...row('byHand', 'installed hook, 1 s after git add (a commit typed by hand)'), note: 'target: at most 2x node -e 0' },
@@ -227,9 +239,7 @@ async function stagingRows(ctx: BenchContext, env: NodeJS.ProcessEnv, ok: (s: Sa
 function fileRefRows(ctx: BenchContext, env: NodeJS.ProcessEnv, ok: (s: Sample) => boolean): BenchRow[] {
   const dir = path.join(ctx.scratch, 'hook-20-file-ref');
   stageRepo(dir, 20, env, true);
-  const inst = spawnSync(process.execPath, [ctx.cli, 'hook', 'install'], { cwd: dir, env, encoding: 'utf8' });
-  if (inst.status !== 0) throw new Error(`hook install: ${inst.stderr}`);
-  const runner = path.join(dir, '.git/foureyes/runtime/pre-commit.sh');
+  const runner = installHook(ctx, dir, env);
   const cache = path.join(dir, '.git/foureyes/cache');
   const opts = { cwd: dir, env };
   ctx.log('hook: 20 staged files, one reading a policy with file()');
@@ -238,10 +248,6 @@ function fileRefRows(ctx: BenchContext, env: NodeJS.ProcessEnv, ok: (s: Sample) 
     { key: 'hookCold', cmd: 'sh', args: [runner], opts, ok, before: () => rmSync(cache, { recursive: true, force: true }) },
     { key: 'hookWarm', cmd: 'sh', args: [runner], opts, ok },
   ]);
-  const nodeMs = summarize(m.get('node')!.map((s) => s.ms)).median;
-  const row = (key: string, name: string): BenchRow => {
-    const value = summarize(m.get(key)!.map((s) => s.ms));
-    return { group: 'hook, 20 staged files, one .tf reads its policy with file()', name, unit: 'ms', value, ratio: value.median / nodeMs, ratioTo: 'node -e 0', rssMb: peakRss(m.get(key)!) };
-  };
+  const row = rowsAgainstNode(m, 'hook, 20 staged files, one .tf reads its policy with file()');
   return [row('node', 'node -e 0 (floor)'), row('hookCold', 'installed hook, cache emptied'), { ...row('hookWarm', 'installed hook, warm cache (re-run)'), note: 'the .tf and what it reads are analysed every run' }];
 }
